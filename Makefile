@@ -1,0 +1,73 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step they share.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app app
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+WORKERS ?= 3
+
+.PHONY: run dev test test-sqlite test-postgres setup assets translations db lint bench messages
+
+run: setup db
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
+
+dev: setup db
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+test: setup .make/test-deps
+	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(BIN)/pytest
+
+# PostgreSQL run: required in CI (CI=true), skipped with a message elsewhere when no server answers.
+test-postgres:
+	@if $(BIN)/python -m tests.pg_available; then \
+		TEST_DB=postgres $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI requires PostgreSQL (TEST_DATABASE_URL) and none answers"; exit 1; \
+	else \
+		echo "PostgreSQL does not answer: the suite ran on SQLite only"; \
+	fi
+
+setup: $(VENV)/.installed assets translations
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+.make/test-deps: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	mkdir -p .make && touch $@
+
+assets: static/vendor/.installed
+
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico.min.css
+	touch $@
+
+# One catalogue per feature under translations/<feature>/; compiled .mo files are not committed.
+translations: $(VENV)/.installed
+	@for d in translations/*/; do $(BIN)/pybabel compile --statistics -d $$d || exit 1; done
+
+# Extract the strings of one feature and merge them into its English catalogue: make messages FEATURE=core
+messages: $(VENV)/.installed
+	$(BIN)/python -m district.i18n_tools $(FEATURE)
+
+# Apply pending migrations, then load the demo district if the database is empty.
+db: $(VENV)/.installed
+	$(FLASK) init-db
+	$(FLASK) seed --if-empty
+
+lint: .make/test-deps
+	$(BIN)/ruff check .
+
+bench: setup .make/test-deps
+	$(BIN)/python -m bench.run

@@ -1,0 +1,40 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from ..forms import choices
+from ..i18n import LANGUAGES
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired()])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired()])
+    next = HiddenField()
+
+
+def strong_password(form, field):
+    value = field.data or ""
+    if not (any(c.isalpha() for c in value) and any(c.isdigit() for c in value)):
+        raise ValidationError(_l("Mật khẩu phải có cả chữ và số."))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired()])
+    new = PasswordField(
+        _l("Mật khẩu mới"),
+        validators=[
+            DataRequired(),
+            Length(min=8, message=_l("Mật khẩu mới phải có ít nhất 8 ký tự.")),
+            strong_password,
+        ],
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu mới"),
+        validators=[DataRequired(), EqualTo("new", message=_l("Hai mật khẩu mới không khớp."))],
+    )
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Ngôn ngữ"), choices=choices(LANGUAGES))
+    next = HiddenField()

@@ -1,0 +1,99 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..access import EVERYONE, allow, public
+from ..extensions import limiter
+from ..i18n import LANGUAGES, fmt_datetime
+from ..models import User
+from ..web import render
+from . import services
+from .forms import ChangePasswordForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target):
+    """Only a path on this site: no scheme, no host, no protocol-relative '//' trick."""
+    if not target:
+        return None
+    target = target.strip().replace("\\", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_limit():
+    from flask import current_app
+
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        result = services.authenticate(form.username.data, form.password.data)
+        if result.locked_until:
+            form.password.errors.append(
+                _(
+                    "Tài khoản tạm khoá vì nhập sai mật khẩu nhiều lần. "
+                    "Vui lòng thử lại sau %(time)s.",
+                    time=fmt_datetime(result.locked_until),
+                )
+            )
+        elif result.user is None:
+            form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
+        else:
+            session.clear()
+            login_user(result.user)
+            session.permanent = True
+            if result.user.must_change_password:
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next(form.next.data) or url_for("main.home"))
+        return render("auth/login.html", form=form, status=422)
+    return render("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@allow(*EVERYONE)
+def logout():
+    services.record_logout(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(*EVERYONE)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if services.change_password(current_user, form.current.data, form.new.data):
+            # The session version changed: sign in again under the new one, quietly.
+            login_user(User.get_by_id(current_user.id))
+            flash(_("Đã đổi mật khẩu."), "success")
+            return redirect(url_for("main.home"))
+        form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
+    status = 422 if form.is_submitted() else 200
+    return render("auth/password.html", form=form, status=status)
+
+
+@bp.post("/language")
+@public
+def language():
+    """Switch language from the header; kept in the account when signed in."""
+    locale = request.form.get("locale")
+    if locale in LANGUAGES:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            services.set_locale(current_user, locale)
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))

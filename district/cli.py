@@ -1,0 +1,81 @@
+"""`flask --app app ...` commands: init-db, seed, create-user, backup."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from . import db, seeding
+from .models import ROLES
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Apply pending database migrations (never create_tables at start-up)."""
+    applied = db.migrate()
+    if applied:
+        for name in applied:
+            click.echo(f"applied: {name}")
+    else:
+        click.echo("database schema is up to date")
+
+
+@click.command("seed")
+@click.option("--reset", is_flag=True, help="Wipe all data and load the demo district again.")
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no school yet.")
+@with_appcontext
+def seed_command(reset, if_empty):
+    """Load the demo district from seeds/ (idempotent)."""
+    password = current_app.config["DEMO_PASSWORD"]
+    with db.database.connection_context():
+        if if_empty and not seeding.is_empty():
+            click.echo("demo data already present; nothing loaded")
+            return
+        report = seeding.load_demo(reset=reset)
+    for line in report:
+        click.echo(line)
+    click.echo(f"demo password for every demo account (demo only!): {password}")
+
+
+@click.command("create-user")
+@click.option("--username", prompt=True)
+@click.option("--full-name", prompt=True)
+@click.option("--role", type=click.Choice(ROLES), prompt=True)
+@click.option("--school", "school_code", default="", help="School code, for principal and staff.")
+@click.option("--email", default="")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_user_command(username, full_name, role, school_code, email, password):
+    """Create an account for a real deployment (it must change its password at first sign-in)."""
+    from .admin import services as admin_services
+    from .admin.services import AdminError
+
+    with db.database.connection_context():
+        try:
+            user = admin_services.create_user(
+                actor=None,
+                data={"username": username, "full_name": full_name, "role": role,
+                      "school_code": school_code, "email": email, "phone": ""},
+                password=password,
+            )
+        except AdminError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {user.username} ({user.role})")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(target):
+    """Copy the SQLite database online and consistently to TARGET."""
+    if not db.is_sqlite():
+        raise click.ClickException(
+            "this deployment uses PostgreSQL: back it up with pg_dump (see the README)"
+        )
+    db.backup_sqlite(target)
+    click.echo(f"backup written to {target}")
+
+
+def init_app(app):
+    for command in (init_db_command, seed_command, create_user_command, backup_command):
+        app.cli.add_command(command)

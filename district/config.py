@@ -1,0 +1,66 @@
+"""Configuration read from the environment, with safe defaults for the embedded (SQLite) mode.
+
+Every setting is listed in the README's table. Values that belong to one deployment (database
+file, secret key, uploads) live in the instance folder.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_path):
+    """SECRET_KEY from the environment, else one generated once into instance/secret_key."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def from_environment(instance_path):
+    instance = Path(instance_path)
+    scheme = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    return {
+        "SECRET_KEY": load_secret_key(instance),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'district.db'}"),
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024 + 65536,
+        "MAX_UPLOAD_MB": int(os.environ.get("MAX_UPLOAD_MB", "20")),
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
+        "PREFERRED_URL_SCHEME": scheme,
+        "SESSION_COOKIE_SECURE": scheme == "https",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": scheme == "https",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "OFFICE_NAME": os.environ.get("OFFICE_NAME", "Phòng Giáo dục và Đào tạo huyện Sông Xanh"),
+        "OFFICE_SHORT_NAME": os.environ.get("OFFICE_SHORT_NAME", "Phòng GD&ĐT Sông Xanh"),
+        "OFFICE_KIND": os.environ.get("OFFICE_KIND", "Phòng GD&ĐT"),
+        "OFFICE_PLACE": os.environ.get("OFFICE_PLACE", "huyện Sông Xanh, tỉnh Bình An"),
+        "OFFICE_PHONE": os.environ.get("OFFICE_PHONE", "0203 3812 345"),
+        "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh"),
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh"),
+        "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "Demo@2026"),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "30 per minute"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,95 @@
+"""Uploaded files: checked by size and content (not by name), stored outside static/ under random
+names, served only after a permission check, always as downloads."""
+
+import hashlib
+import secrets
+from pathlib import Path
+
+import filetype
+from flask import current_app, send_file
+from flask_babel import gettext as _
+from werkzeug.utils import secure_filename
+
+from .models import StoredFile
+from .text import clean
+
+# What each kind accepts, by the MIME type that `filetype` reads from the content.
+KINDS = {
+    "pdf": {"application/pdf"},
+    "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    "image": {"image/jpeg", "image/png", "image/webp", "image/heic"},
+}
+
+
+class UploadError(ValueError):
+    """A file refused; the message is translated and says why."""
+
+
+def upload_dir():
+    path = Path(current_app.config["UPLOAD_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def read_checked(file_storage, kinds, max_mb=None):
+    """The bytes and MIME type of an upload if its content is one of `kinds`, else UploadError."""
+    max_mb = max_mb or current_app.config["MAX_UPLOAD_MB"]
+    data = file_storage.read(max_mb * 1024 * 1024 + 1)
+    if not data:
+        raise UploadError(_("Tệp %(name)s trống.", name=file_storage.filename or ""))
+    if len(data) > max_mb * 1024 * 1024:
+        raise UploadError(
+            _("Tệp %(name)s lớn hơn %(mb)s MB.", name=file_storage.filename or "", mb=max_mb)
+        )
+    allowed = set().union(*(KINDS[k] for k in kinds))
+    guess = filetype.guess(data)
+    mime = guess.mime if guess else None
+    if mime not in allowed:
+        raise UploadError(
+            _(
+                "Tệp %(name)s không phải là %(kinds)s (kiểm tra theo nội dung, không theo tên).",
+                name=file_storage.filename or "",
+                kinds=", ".join(k.upper() for k in kinds),
+            )
+        )
+    return data, mime
+
+
+def store(file_storage, kinds, user, max_mb=None):
+    """Check and keep one upload; returns its StoredFile row (call inside the service's
+    transaction)."""
+    data, mime = read_checked(file_storage, kinds, max_mb)
+    return store_bytes(data, file_storage.filename or "file", mime, user)
+
+
+def display_name(original_name):
+    """The name shown and offered on download: no folders, no control characters, NFC."""
+    name = Path((original_name or "").replace("\\", "/")).name
+    name = "".join(ch for ch in clean(name) if ch.isprintable())
+    return (name or secure_filename(original_name or "") or "file")[:255]
+
+
+def store_bytes(data, original_name, mime, user):
+    stored_name = secrets.token_hex(16)
+    (upload_dir() / stored_name).write_bytes(data)
+    return StoredFile.create(
+        stored_name=stored_name,
+        original_name=display_name(original_name),
+        content_type=mime,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=user,
+    )
+
+
+def send_stored(stored):
+    """Serve a StoredFile as a download. The caller has already checked permission."""
+    response = send_file(
+        upload_dir() / stored.stored_name,
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=stored.original_name,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

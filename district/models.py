@@ -1,0 +1,398 @@
+"""Every table of the application, in one place.
+
+Times are stored as naive UTC (`utcnow()`) and shown in Asia/Ho_Chi_Minh by the templates.
+Nothing about a child is ever deleted through the application: schools and users are
+deactivated, directives withdrawn, incidents closed; timelines and audit entries are append-only.
+"""
+
+import datetime as dt
+import json
+
+from flask_login import UserMixin
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from .db import database
+
+
+def utcnow():
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class JSONField(TextField):
+    """JSON kept as text: portable between SQLite and PostgreSQL."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+# --- People and places -------------------------------------------------------------------
+
+SCHOOL_LEVELS = ("mam_non", "tieu_hoc", "thcs", "lien_cap")
+SCHOOL_OWNERSHIPS = ("cong_lap", "tu_thuc", "dan_lap")
+ROLES = ("admin", "officer", "principal", "staff", "observer")
+SCHOOL_ROLES = ("principal", "staff")
+DISTRICT_ROLES = ("admin", "officer", "observer")
+
+
+class School(BaseModel):
+    code = CharField(max_length=32, unique=True)
+    name = CharField(max_length=200)
+    # Derived by district.text on every save: a diacritic-free form for search and a key for
+    # Vietnamese alphabetical order (both portable across databases).
+    name_search = CharField(max_length=200, index=True)
+    name_key = CharField(max_length=600, index=True)
+    level = CharField(max_length=16, index=True)
+    ownership = CharField(max_length=16, index=True)
+    commune = CharField(max_length=120, default="", index=True)
+    address = CharField(max_length=300, default="")
+    phone = CharField(max_length=40, default="")
+    active = BooleanField(default=True, index=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class User(UserMixin, BaseModel):
+    username = CharField(max_length=80, unique=True)
+    full_name = CharField(max_length=150)
+    name_search = CharField(max_length=150, default="")
+    name_key = CharField(max_length=600, default="")
+    email = CharField(max_length=200, default="")
+    phone = CharField(max_length=40, default="")
+    role = CharField(max_length=16, index=True)
+    school = ForeignKeyField(School, null=True, backref="users", on_delete="RESTRICT")
+    password_hash = CharField(max_length=300)
+    active = BooleanField(default=True)
+    must_change_password = BooleanField(default=False)
+    locale = CharField(max_length=8, default="vi")
+    last_login_at = DateTimeField(null=True)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    # Bumped when the password changes or the account is deactivated: old sessions end.
+    session_version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+
+    def get_id(self):
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_school_user(self):
+        return self.role in SCHOOL_ROLES
+
+
+class AuditEntry(BaseModel):
+    """Append-only: every write, every sign-in (success and failure), every incident read."""
+
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    actor_name = CharField(max_length=150, default="")
+    at = DateTimeField(default=utcnow, index=True)
+    ip = CharField(max_length=64, default="")
+    action = CharField(max_length=64, index=True)
+    target_type = CharField(max_length=40, default="", index=True)
+    target_id = CharField(max_length=64, default="")
+    details = JSONField(null=True)
+
+
+class Notification(BaseModel):
+    """In-app message. Carries no child data: who, which school, what kind, and a link."""
+
+    user = ForeignKeyField(User, backref="notifications", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    kind = CharField(max_length=40)
+    # The message is a msgid (marked with N_ where it is written) and its parameters, so each
+    # reader sees it in their own language.
+    message = CharField(max_length=400)
+    params = JSONField(null=True)
+    link = CharField(max_length=300, default="")
+    read_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("user", "read_at"), False),)
+
+
+class Setting(BaseModel):
+    """Choices the office makes at run time (e.g. the roster rule set in force)."""
+
+    key = CharField(max_length=80, unique=True)
+    value = TextField()
+    updated_at = DateTimeField(default=utcnow)
+
+
+class StoredFile(BaseModel):
+    """An uploaded file, kept outside static/ under a random name (see district.files)."""
+
+    stored_name = CharField(max_length=80, unique=True)
+    original_name = CharField(max_length=255)
+    content_type = CharField(max_length=120)
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+    uploaded_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    uploaded_at = DateTimeField(default=utcnow)
+
+
+# --- Directives ---------------------------------------------------------------------------
+
+DIRECTIVE_RESPONSES = ("ack", "roster", "report")
+DIRECTIVE_STATUSES = ("draft", "published", "withdrawn")
+AUDIENCE_KINDS = ("all", "filter", "list")
+
+
+class Directive(BaseModel):
+    number = CharField(max_length=80, unique=True)
+    title = CharField(max_length=500)
+    title_search = CharField(max_length=600, default="")
+    body = TextField(default="")
+    signer = CharField(max_length=150, default="")
+    issued_on = DateField()
+    deadline = DateField()
+    response_kind = CharField(max_length=16, default="ack")
+    status = CharField(max_length=16, default="draft", index=True)
+    revision = IntegerField(default=1)
+    audience_kind = CharField(max_length=16, default="all")
+    audience_levels = JSONField(default=list)
+    audience_ownerships = JSONField(default=list)
+    audience_school_ids = JSONField(default=list)
+    created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    published_at = DateTimeField(null=True)
+    withdrawn_at = DateTimeField(null=True)
+    version = IntegerField(default=1)
+
+
+class DirectiveRevision(BaseModel):
+    """A change to a published directive: what changed, and whether schools re-acknowledge."""
+
+    directive = ForeignKeyField(Directive, backref="revisions", on_delete="RESTRICT")
+    revision = IntegerField()
+    changed_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    changed_at = DateTimeField(default=utcnow)
+    summary = TextField(default="")
+    requires_reack = BooleanField(default=False)
+    previous = JSONField(null=True)
+
+
+class DirectiveAttachment(BaseModel):
+    directive = ForeignKeyField(Directive, backref="attachments", on_delete="RESTRICT")
+    file = ForeignKeyField(StoredFile, backref="+", on_delete="RESTRICT")
+    active = BooleanField(default=True)
+
+
+# --- Counseling-team rosters -----------------------------------------------------------------
+
+ROSTER_STATES = ("incomplete", "warnings", "complete")
+TEAM_ROLES = ("to_truong", "to_pho", "thanh_vien")
+MEMBER_GROUPS = ("leadership", "counselor", "health", "union", "parent", "student", "other")
+
+
+class Roster(BaseModel):
+    school = ForeignKeyField(School, backref="rosters", on_delete="RESTRICT")
+    version = IntegerField()
+    submitted_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    submitted_at = DateTimeField(default=utcnow)
+    source_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
+    rule_set = CharField(max_length=40)
+    state = CharField(max_length=16)
+    result = JSONField(null=True)
+    member_count = IntegerField(default=0)
+    trained_count = IntegerField(default=0)
+    is_current = BooleanField(default=True, index=True)
+
+    class Meta:
+        indexes = ((("school", "version"), True),)
+
+
+class RosterMember(BaseModel):
+    roster = ForeignKeyField(Roster, backref="members", on_delete="RESTRICT")
+    position_no = IntegerField(default=0)
+    full_name = CharField(max_length=150)
+    position = CharField(max_length=150, default="")
+    team_role = CharField(max_length=16)
+    member_group = CharField(max_length=16)
+    phone = CharField(max_length=40, default="")
+    email = CharField(max_length=200, default="")
+    trained = BooleanField(default=False)
+    trained_on = DateField(null=True)
+
+
+class Recipient(BaseModel):
+    """One school that received one directive; its state is derived (see directives.services)."""
+
+    directive = ForeignKeyField(Directive, backref="recipients", on_delete="RESTRICT")
+    school = ForeignKeyField(School, backref="+", on_delete="RESTRICT")
+    first_read_at = DateTimeField(null=True)
+    first_read_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    acknowledged_at = DateTimeField(null=True, index=True)
+    acknowledged_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    ack_note = TextField(default="")
+    ack_revision = IntegerField(null=True)
+    roster = ForeignKeyField(Roster, null=True, backref="+", on_delete="RESTRICT")
+    response_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
+    reminders_count = IntegerField(default=0)
+    last_reminded_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("directive", "school"), True),)
+
+
+class Acknowledgement(BaseModel):
+    """History of every acknowledgement, kept when a revision asks schools to acknowledge again."""
+
+    recipient = ForeignKeyField(Recipient, backref="history", on_delete="RESTRICT")
+    revision = IntegerField()
+    at = DateTimeField(default=utcnow)
+    by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    note = TextField(default="")
+    late = BooleanField(default=False)
+    roster = ForeignKeyField(Roster, null=True, backref="+", on_delete="RESTRICT")
+    response_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
+
+
+# --- Incidents ----------------------------------------------------------------------------
+
+INCIDENT_STATUSES = ("reported", "verifying", "handling", "referred", "resolved", "closed")
+INCIDENT_CATEGORIES = (
+    "physical",
+    "psychological",
+    "sexual_abuse",
+    "neglect",
+    "bullying",
+    "cyberbullying",
+    "self_harm",
+    "other",
+)
+INCIDENT_PLACES = ("classroom", "school_yard", "boarding", "online", "outside")
+INCIDENT_CAUSERS = ("student", "staff", "family", "outsider", "unknown")
+SEVERITIES = ("low", "medium", "high", "critical")
+OUTCOMES = ("handled_at_school", "disciplined", "referred_concluded", "not_substantiated")
+REFERRAL_AGENCIES = ("hotline_111", "police", "health", "commune", "labour_social")
+STUDENT_ROLES = ("affected", "caused", "witness")
+CHECKLIST_ITEMS = ("harm_assessed", "support_given", "family_informed", "authorities_informed")
+
+
+class Incident(BaseModel):
+    reference = CharField(max_length=32, unique=True)
+    school = ForeignKeyField(School, backref="incidents", on_delete="RESTRICT")
+    reported_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    reported_at = DateTimeField(default=utcnow, index=True)
+    occurred_at = DateTimeField()
+    place = CharField(max_length=16)
+    category = CharField(max_length=16, index=True)
+    caused_by = CharField(max_length=16)
+    severity = CharField(max_length=16, index=True)
+    sensitive = BooleanField(default=False, index=True)
+    summary = CharField(max_length=500)
+    summary_search = CharField(max_length=600, default="")
+    description = TextField(default="")
+    immediate_actions = TextField(default="")
+    assignee = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    status = CharField(max_length=16, default="reported", index=True)
+    outcome = CharField(max_length=32, default="")
+    version = IntegerField(default=1)
+    updated_at = DateTimeField(default=utcnow)
+    closed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("school", "status"), False),
+            (("reported_by",), False),
+            (("assignee",), False),
+        )
+
+
+class IncidentStudent(BaseModel):
+    incident = ForeignKeyField(Incident, backref="students", on_delete="RESTRICT")
+    full_name = CharField(max_length=150)
+    class_name = CharField(max_length=40, default="")
+    sex = CharField(max_length=8, default="")
+    birth_year = IntegerField(null=True)
+    role = CharField(max_length=16)
+
+
+class IncidentReferral(BaseModel):
+    incident = ForeignKeyField(Incident, backref="referrals", on_delete="RESTRICT")
+    agency = CharField(max_length=24)
+    referred_on = DateField()
+    note = TextField(default="")
+    created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+
+class IncidentEvent(BaseModel):
+    """The timeline. Never edited, never deleted."""
+
+    incident = ForeignKeyField(Incident, backref="events", on_delete="RESTRICT")
+    actor = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    at = DateTimeField(default=utcnow)
+    kind = CharField(max_length=24)
+    from_status = CharField(max_length=16, default="")
+    to_status = CharField(max_length=16, default="")
+    note = TextField(default="")
+    details = JSONField(null=True)
+
+
+class IncidentView(BaseModel):
+    incident = ForeignKeyField(Incident, backref="views", on_delete="RESTRICT")
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    at = DateTimeField(default=utcnow)
+
+
+class IncidentChecklistItem(BaseModel):
+    incident = ForeignKeyField(Incident, backref="checklist", on_delete="RESTRICT")
+    item = CharField(max_length=32)
+    done_at = DateTimeField(null=True)
+    done_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("incident", "item"), True),)
+
+
+class IncidentAttachment(BaseModel):
+    incident = ForeignKeyField(Incident, backref="attachments", on_delete="RESTRICT")
+    file = ForeignKeyField(StoredFile, backref="+", on_delete="RESTRICT")
+
+
+ALL_MODELS = [
+    School,
+    User,
+    AuditEntry,
+    Notification,
+    Setting,
+    StoredFile,
+    Directive,
+    DirectiveRevision,
+    DirectiveAttachment,
+    Roster,
+    RosterMember,
+    Recipient,
+    Acknowledgement,
+    Incident,
+    IncidentStudent,
+    IncidentReferral,
+    IncidentEvent,
+    IncidentView,
+    IncidentChecklistItem,
+    IncidentAttachment,
+]

@@ -1,0 +1,123 @@
+"""Sessions, sign-in state and HTTP security headers.
+
+- Sessions are signed cookies (HttpOnly, SameSite=Lax, Secure over HTTPS) that end after
+  SESSION_IDLE_MINUTES without a request; the notification bell's polling does not count as
+  activity, so an open tab does not keep a session alive forever.
+- A user whose password must change is sent to the change form before anything else.
+- The Content Security Policy allows no inline script or style and no other origin.
+"""
+
+import datetime as dt
+import time
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+
+from .access import PUBLIC, view_access
+from .extensions import login_manager
+from .models import User
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+
+# Endpoints reachable while a password change is pending.
+PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "auth.language", "static"}
+
+
+@login_manager.user_loader
+def load_user(token):
+    try:
+        user_id, version = (int(part) for part in token.split(":"))
+    except ValueError:
+        return None
+    user = User.get_or_none(User.id == user_id)
+    if user is None or user.session_version != version or not user.active:
+        return None
+    return user
+
+
+def _idle_timeout():
+    if not current_user.is_authenticated:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    now = int(time.time())
+    last = session.get("last_seen", now)
+    limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    if now - last > limit:
+        logout_user()
+        session.clear()
+        flash(_("Phiên làm việc đã hết hạn vì lâu không thao tác. Vui lòng đăng nhập lại."),
+              "warning")
+        target = request.full_path if request.method == "GET" else None
+        return redirect(url_for("auth.login", next=target))
+    if not getattr(view, "passive", False):
+        session["last_seen"] = now
+    return None
+
+
+def _force_password_change():
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in PASSWORD_CHANGE_ALLOWED
+        and view_access(current_app, request.endpoint) != PUBLIC
+    ):
+        flash(_("Bạn cần đổi mật khẩu trước khi tiếp tục."), "warning")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def passive(view):
+    """Marks a view (e.g. polling) that does not count as user activity for the idle timeout."""
+    view.passive = True
+    return view
+
+
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app):
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.login_message_category = "info"
+    app.permanent_session_lifetime = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    app.before_request(_idle_timeout)
+    app.before_request(_force_password_change)
+    app.after_request(_headers)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_template("errors/413.html"), 413
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return render_template("errors/429.html"), 429
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_template("errors/500.html"), 500
