@@ -9,11 +9,11 @@ from pathlib import Path
 
 from flask import current_app
 
+from .admin.services import school_values, user_values
 from .audit import record
 from .auth.services import hash_password
 from .db import database
 from .models import ALL_MODELS, School, User
-from .admin.services import school_values, user_values
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -90,7 +90,8 @@ def to_cp1258(text):
 
 
 def test_import_csv_from_excel_in_windows_1258(district, login_as):
-    text = "Mã trường;Tên trường;Cấp học;Loại hình\nTH-TANPHU;Trường Tiểu học Tân Phú;Tiểu học;Công lập\n"
+    text = ("Mã trường;Tên trường;Cấp học;Loại hình\n"
+            "TH-TANPHU;Trường Tiểu học Tân Phú;Tiểu học;Công lập\n")
     response = login_as(district.admin).post(
         "/admin/schools/import",
         data={"file": (io.BytesIO(to_cp1258(text)), "truong.csv")},
