@@ -582,16 +582,15 @@ def tracking_rows(user, directive, filters):
     acker = User.alias("acker")
     state_col = state_expr()
     query = (recipients_visible_to(user)
-             .select(Recipient, School, reader.full_name.alias("reader_name"),
-                     acker.full_name.alias("acker_name"), StoredFile.original_name.alias(
-                         "file_name"), state_col.alias("state"))
+             .select(Recipient, School, reader.full_name, acker.full_name,
+                     StoredFile.original_name, state_col.alias("state"))
              .join(Directive, on=(Recipient.directive == Directive.id))
              .switch(Recipient).join(School, on=(Recipient.school == School.id))
-             .switch(Recipient).join(reader, JOIN.LEFT_OUTER,
+             .switch(Recipient).join(reader, JOIN.LEFT_OUTER, attr="reader",
                                      on=(Recipient.first_read_by == reader.id))
-             .switch(Recipient).join(acker, JOIN.LEFT_OUTER,
+             .switch(Recipient).join(acker, JOIN.LEFT_OUTER, attr="acker",
                                      on=(Recipient.acknowledged_by == acker.id))
-             .switch(Recipient).join(StoredFile, JOIN.LEFT_OUTER,
+             .switch(Recipient).join(StoredFile, JOIN.LEFT_OUTER, attr="rfile",
                                      on=(Recipient.response_file == StoredFile.id))
              .where(Recipient.directive == directive.id))
     if filters.get("state") in STATES:
@@ -630,12 +629,17 @@ def _local(value):
     return value + LOCAL_OFFSET if value else None
 
 
+def _name(row, attr):
+    person = getattr(row, attr, None)
+    return (person.full_name or "") if person is not None else ""
+
+
 def _export_rows(rows):
     for r in rows:
         yield [r.school.code, r.school.name, str(LEVEL_LABELS.get(r.school.level, "")),
                str(OWNERSHIP_LABELS.get(r.school.ownership, "")), r.school.commune,
-               str(STATE_LABELS[r.state]), _local(r.first_read_at), r.reader_name or "",
-               _local(r.acknowledged_at), r.acker_name or "", r.ack_note,
+               str(STATE_LABELS[r.state]), _local(r.first_read_at), _name(r, "reader"),
+               _local(r.acknowledged_at), _name(r, "acker"), r.ack_note,
                r.reminders_count, _local(r.last_reminded_at)]
 
 
