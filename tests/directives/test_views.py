@@ -304,3 +304,12 @@ def test_home_cards(district, login_as, make_directive):
     assert "Trung học cơ sở: <strong>0%</strong>" in observer
     school = login_as(district.other_principal).get("/").get_data(as_text=True)
     assert "văn bản nhà trường chưa xác nhận" in school and directive.number in school
+
+
+def test_pages_in_english(district, login_as, make_directive):
+    directive = make_directive()
+    district.officer.locale = "en"
+    district.officer.save()
+    page = login_as(district.officer).get(f"/directives/{directive.id}/tracking")
+    html = page.get_data(as_text=True)
+    assert "Acknowledgement tracking" in html and "Export CSV" in html and "Unread" in html
