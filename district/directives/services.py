@@ -634,13 +634,24 @@ def _name(row, attr):
     return (person.full_name or "") if person is not None else ""
 
 
+def _cell(value):
+    """Text a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _export_rows(rows):
     for r in rows:
-        yield [r.school.code, r.school.name, str(LEVEL_LABELS.get(r.school.level, "")),
-               str(OWNERSHIP_LABELS.get(r.school.ownership, "")), r.school.commune,
-               str(STATE_LABELS[r.state]), _local(r.first_read_at), _name(r, "reader"),
-               _local(r.acknowledged_at), _name(r, "acker"), r.ack_note,
-               r.reminders_count, _local(r.last_reminded_at)]
+        yield [_cell(v) for v in _export_row(r)]
+
+
+def _export_row(r):
+    return [r.school.code, r.school.name, str(LEVEL_LABELS.get(r.school.level, "")),
+            str(OWNERSHIP_LABELS.get(r.school.ownership, "")), r.school.commune,
+            str(STATE_LABELS[r.state]), _local(r.first_read_at), _name(r, "reader"),
+            _local(r.acknowledged_at), _name(r, "acker"), r.ack_note,
+            r.reminders_count, _local(r.last_reminded_at)]
 
 
 def export_csv(user, directive, filters):
@@ -688,7 +699,7 @@ def export_xlsx(user, directive, filters):
 
 def officer_summary(user):
     today = local_today()
-    row = (Directive.select(
+    row = (directives_visible_to(user).select(
         _count_if(Directive.status == "published").alias("published"),
         _count_if(Directive.status == "draft").alias("drafts"),
         _count_if((Directive.status == "published") & (Directive.deadline < today))

@@ -313,3 +313,28 @@ def test_pages_in_english(district, login_as, make_directive):
     page = login_as(district.officer).get(f"/directives/{directive.id}/tracking")
     html = page.get_data(as_text=True)
     assert "Acknowledgement tracking" in html and "Export CSV" in html and "Unread" in html
+
+
+def test_exports_keep_formula_like_notes_as_text(district, login_as, make_directive):
+    directive = make_directive()
+    services.acknowledge(district.principal, directive, "=HYPERLINK(\"http://x\")")
+    officer = login_as(district.officer)
+    book = openpyxl.load_workbook(io.BytesIO(
+        officer.get(f"/directives/{directive.id}/tracking.xlsx").data))
+    notes = [row[10] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"http://x\")" in notes
+    text = officer.get(f"/directives/{directive.id}/tracking.csv").data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+
+
+def test_forms_render_and_admin_reads_only(district, login_as, make_directive):
+    directive = make_directive()
+    officer = login_as(district.officer)
+    assert 'name="audience_kind"' in officer.get("/directives/new").get_data(as_text=True)
+    revise = officer.get(f"/directives/{directive.id}/edit").get_data(as_text=True)
+    assert 'name="summary"' in revise and directive.title in revise
+    admin = login_as(district.admin)
+    assert admin.get(f"/directives/{directive.id}/tracking").status_code == 200
+    assert admin.get("/directives/new").status_code == 404
+    assert admin.post(f"/directives/{directive.id}/withdraw").status_code == 404
+    assert Directive.get_by_id(directive.id).status == "published"
