@@ -162,11 +162,11 @@ def test_roster_directive_refused_with_explanation(district, login_as, make_dire
     assert "danh sách tổ tư vấn tâm lý hợp lệ" in page and 'id="acknowledge"' not in page
     response = principal.post(f"/directives/{directive.id}/acknowledge", headers=htmx())
     assert response.status_code == 422
-    assert Recipient.get().acknowledged_at is None
+    assert services.recipient_for(directive, district.preschool.id).acknowledged_at is None
     roster = make_roster(district.preschool)
     assert principal.post(f"/directives/{directive.id}/acknowledge",
                           headers=htmx()).status_code == 200
-    assert Recipient.get().roster_id == roster.id
+    assert services.recipient_for(directive, district.preschool.id).roster_id == roster.id
 
 
 def test_report_directive_upload_with_acknowledgement(district, login_as, make_directive):
@@ -176,7 +176,7 @@ def test_report_directive_upload_with_acknowledgement(district, login_as, make_d
                               data={"report": (io.BytesIO(PDF), "bao-cao.pdf")},
                               content_type="multipart/form-data", headers=htmx())
     assert response.status_code == 200
-    recipient = Recipient.get()
+    recipient = services.recipient_for(directive, district.preschool.id)
     officer = login_as(district.officer)
     tracking = officer.get(f"/directives/{directive.id}/tracking").get_data(as_text=True)
     assert "bao-cao.pdf" in tracking
