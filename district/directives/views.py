@@ -1,3 +1,5 @@
+import datetime as dt
+
 from flask import (
     Blueprint,
     Response,
@@ -144,6 +146,10 @@ def _audience_from(form):
 @allow(OFFICER)
 def new():
     form = DirectiveForm()
+    if request.method == "GET":
+        today = services.local_today()
+        form.issued_on.data = today
+        form.deadline.data = today + dt.timedelta(days=7)
     _school_choices(form)
     if request.form.get("action") == "preview":
         return _form_page(form)
@@ -405,6 +411,19 @@ def remind(directive_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     school_id = request.form.get("school_id", type=int)
+    if school_id and wants_fragment():
+        # In place: the school's row comes back with its new reminder count.
+        try:
+            services.remind(current_user, directive, school_ids=[school_id])
+        except services.DirectiveError:
+            pass
+        row = (services.tracking_rows(current_user, directive, {})
+               .where(Recipient.school == school_id).first())
+        if row is None:
+            abort(404)
+        return render_template("directives/_tracking_row.html", r=row, directive=directive,
+                               action_form=EmptyForm(), back_url=request.form.get("next", ""),
+                               **LABELS)
     try:
         if school_id:
             n = services.remind(current_user, directive, school_ids=[school_id])

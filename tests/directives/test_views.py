@@ -243,6 +243,12 @@ def test_remind_one_school_and_all_overdue(district, login_as, make_directive, t
     assert counts == {district.secondary.id: 2, district.preschool.id: 1}
     page = officer.get(f"/directives/{directive.id}/tracking").get_data(as_text=True)
     assert "Nhắc 2 trường quá hạn" in page
+    # With HTMX the school's row comes back alone, with its new count.
+    row = officer.post(f"/directives/{directive.id}/remind",
+                       data={"school_id": district.secondary.id}, headers=htmx())
+    html = row.get_data(as_text=True)
+    assert "<html" not in html
+    assert 'data-school="THCS-NGUYENDU"' in html and '<span class="reminders">3 ·' in html
 
 
 def test_csv_export_has_bom_and_the_rows(district, login_as, make_directive):
