@@ -545,12 +545,18 @@ def pending_count(user):
 
 # --- Tracking ------------------------------------------------------------------------------
 
+def state_rank():
+    """The states in order of urgency, for sorting: overdue first, acknowledged last."""
+    return Case(state_expr(), [("overdue", 0), ("unread", 1), ("read", 2),
+                               ("acknowledged_late", 3)], 4)
+
+
 SORTS = {
     "school": lambda: School.name_key,
     "level": lambda: School.level,
     "ownership": lambda: School.ownership,
     "commune": lambda: School.commune,
-    "state": lambda: state_expr(),
+    "state": state_rank,
     "read": lambda: Recipient.first_read_at,
     "acknowledged": lambda: Recipient.acknowledged_at,
     "reminders": lambda: Recipient.reminders_count,

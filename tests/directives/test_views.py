@@ -4,6 +4,7 @@ exports, downloads, home cards."""
 import csv
 import datetime as dt
 import io
+import unicodedata
 
 import openpyxl
 
@@ -227,10 +228,18 @@ def test_tracking_counts_filters_search_and_sort(district, login_as, make_direct
     commune = officer.get(f"/directives/{directive.id}/tracking?commune=Xã An Hòa"
                           ).get_data(as_text=True)
     assert "Lê Lợi" in commune and "Nguyễn Du" not in commune
-    ordered = officer.get(f"/directives/{directive.id}/tracking?sort=state&dir=desc",
+    # Sorting by state puts the most urgent first (overdue before acknowledged late)...
+    ordered = officer.get(f"/directives/{directive.id}/tracking?sort=state",
                           headers=htmx()).get_data(as_text=True)
-    # "overdue" sorts after "acknowledged_late": descending puts the overdue schools first.
     assert ordered.index("Nguyễn Du") < ordered.index("Hoa Sen")
+    # ...and the other way round when descending.
+    reverse = officer.get(f"/directives/{directive.id}/tracking?sort=state&dir=desc",
+                          headers=htmx()).get_data(as_text=True)
+    assert reverse.index("Hoa Sen") < reverse.index("Nguyễn Du")
+    # Search accepts the decomposed Unicode form (NFD) too.
+    nfd = unicodedata.normalize("NFD", "lê lợi")
+    assert "Lê Lợi" in officer.get(f"/directives/{directive.id}/tracking?q={nfd}"
+                                   ).get_data(as_text=True)
 
 
 def test_remind_one_school_and_all_overdue(district, login_as, make_directive, today):
@@ -344,3 +353,14 @@ def test_forms_render_and_admin_reads_only(district, login_as, make_directive):
     assert admin.get("/directives/new").status_code == 404
     assert admin.post(f"/directives/{directive.id}/withdraw").status_code == 404
     assert Directive.get_by_id(directive.id).status == "published"
+
+
+def test_preview_button_without_javascript_saves_nothing(district, login_as, today):
+    officer = login_as(district.officer)
+    response = officer.post("/directives/new", data=form_data(
+        today, body="**Quan trọng**", action="preview", audience_kind="filter",
+        audience_levels=["thcs"]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<strong>Quan trọng</strong>" in html and "1 trường sẽ nhận" in html
+    assert Directive.select().count() == 0
