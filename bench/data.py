@@ -3,7 +3,12 @@
 from werkzeug.security import generate_password_hash
 
 from district.admin.services import school_values, user_values
-from district.models import School, User
+import datetime as dt
+import random
+
+from district.models import Directive, Recipient, School, User, utcnow
+
+DIRECTIVES = 40
 
 PASSWORD = "Bench2026"
 LEVELS = ("mam_non", "tieu_hoc", "thcs", "lien_cap")
@@ -39,7 +44,43 @@ def fill(n_schools):
         row["password_hash"] = hashed
     for start in range(0, len(users), 500):
         User.insert_many(users[start:start + 500]).execute()
-    return {"school_ids": school_ids, "summary": f"{len(users)} accounts"}
+    officer = User.get(User.username == "chuyenvien")
+    directive_ids = fill_directives(officer, school_ids)
+    return {"school_ids": school_ids, "directive_id": directive_ids[-1],
+            "summary": f"{len(users)} accounts, {len(directive_ids)} directives to every school "
+                       f"({len(directive_ids) * len(school_ids)} recipients)"}
+
+
+def fill_directives(officer, school_ids):
+    """DIRECTIVES published directives sent to every school, in a mix of states."""
+    rng = random.Random(2026)
+    today = dt.date.today()
+    principals = {u.school_id: u.id for u in User.select().where(User.role == "principal")}
+    ids = []
+    for d in range(DIRECTIVES):
+        issued = today - dt.timedelta(days=3 * (DIRECTIVES - d))
+        directive = Directive.create(
+            number=f"{d + 1}/PGDĐT-BENCH", title=f"Văn bản thử nghiệm số {d + 1}",
+            title_search=f"van ban thu nghiem so {d + 1}", body="Nội dung.", signer="Bench",
+            issued_on=issued, deadline=issued + dt.timedelta(days=10), status="published",
+            created_by=officer, published_at=utcnow(),
+        )
+        ids.append(directive.id)
+        rows = []
+        for school_id in school_ids:
+            row = {"directive": directive.id, "school": school_id}
+            roll = rng.random()
+            if roll < 0.7:
+                at = utcnow() - dt.timedelta(days=rng.randint(0, 20))
+                row.update(first_read_at=at, first_read_by=principals[school_id],
+                           acknowledged_at=at, acknowledged_by=principals[school_id],
+                           ack_revision=1, ack_late=roll < 0.15)
+            elif roll < 0.85:
+                row.update(first_read_at=utcnow(), first_read_by=principals[school_id])
+            rows.append(row)
+        for start in range(0, len(rows), 500):
+            Recipient.insert_many(rows[start:start + 500]).execute()
+    return ids
 
 
 def pages(world):
@@ -50,6 +91,12 @@ def pages(world):
         ("admin", "admin", "/admin/users"),
         ("admin", "admin", "/admin/audit"),
         ("officer", "chuyenvien", "/"),
+        ("officer", "chuyenvien", "/directives/"),
+        ("officer", "chuyenvien", f"/directives/{world['directive_id']}"),
+        ("officer", "chuyenvien", f"/directives/{world['directive_id']}/tracking"),
+        ("officer", "chuyenvien", f"/directives/{world['directive_id']}/tracking?sort=state"),
+        ("officer", "chuyenvien", f"/directives/{world['directive_id']}/tracking.xlsx"),
+        ("principal", "ht.0", "/directives/"),
         ("principal", "ht.0", "/"),
         ("staff", "gv1.0", "/notifications/"),
         ("observer", "lanhdao", "/"),
