@@ -3,6 +3,7 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     RadioField,
     SelectMultipleField,
     StringField,
@@ -36,6 +37,8 @@ class DirectiveForm(Form):
     audience_ownerships = CheckboxesField(_l("Loại hình"), choices=choices(OWNERSHIP_LABELS))
     audience_school_ids = SelectMultipleField(_l("Các trường nhận"), choices=[],
                                               validate_choice=False)
+    # The version the form was opened at (optimistic locking).
+    version = HiddenField()
     attachments = MultipleFileField(_l("Tệp đính kèm (PDF, DOCX, XLSX; tối đa 20 MB mỗi tệp)"))
 
 

@@ -83,6 +83,27 @@ class DirectiveError(ValueError):
         self.field = field
 
 
+class DirectiveConflict(DirectiveError):
+    """Someone saved the directive after this form was opened: nothing was written."""
+
+
+def _save_if_unchanged(directive, expected_version, values):
+    """Write `values` only if the directive is still at `expected_version` (optimistic
+    locking); bumps the version. Raises DirectiveConflict otherwise."""
+    if expected_version is None:
+        expected_version = directive.version
+    updated = (Directive.update(updated_at=utcnow(), version=Directive.version + 1, **values)
+               .where(Directive.id == directive.id, Directive.version == int(expected_version))
+               .execute())
+    if not updated:
+        raise DirectiveConflict(_(
+            "Văn bản này vừa được người khác lưu sau khi bạn mở biểu mẫu nên thay đổi của bạn "
+            "chưa được lưu. Nội dung bạn nhập vẫn còn dưới đây; hãy mở văn bản ở thẻ khác để "
+            "xem bản mới, rồi bấm Lưu lần nữa nếu vẫn muốn lưu nội dung này lên bản mới."))
+    fresh = Directive.get_by_id(directive.id)
+    directive.__data__.update(fresh.__data__)
+
+
 def local_today():
     return (utcnow() + LOCAL_OFFSET).date()
 
@@ -218,7 +239,7 @@ def create_draft(user, data, uploads=()):
     return directive
 
 
-def update_draft(user, directive, data, uploads=()):
+def update_draft(user, directive, data, uploads=(), expected_version=None):
     if directive.status != "draft":
         raise DirectiveError(_("Văn bản đã ban hành: hãy dùng chức năng sửa đổi."))
     values = {**_values(data), **_audience(data)}
@@ -226,11 +247,7 @@ def update_draft(user, directive, data, uploads=()):
         raise DirectiveError(_("Số hiệu %(n)s đã có.", n=values["number"]), "number")
     try:
         with database.atomic():
-            for name, value in values.items():
-                setattr(directive, name, value)
-            directive.updated_at = utcnow()
-            directive.version += 1
-            directive.save()
+            _save_if_unchanged(directive, expected_version, values)
             _attach(directive, uploads, user)
             record("directive.update", target=directive)
     except files.UploadError as exc:
@@ -272,7 +289,7 @@ def publish(user, directive):
     return Directive.get_by_id(directive.id)
 
 
-def revise(user, directive, data, summary, requires_reack, uploads=()):
+def revise(user, directive, data, summary, requires_reack, uploads=(), expected_version=None):
     """Change a published directive: the change is recorded; if asked, every school
     acknowledges again (earlier acknowledgements stay in the history)."""
     if directive.status != "published":
@@ -290,16 +307,12 @@ def revise(user, directive, data, summary, requires_reack, uploads=()):
             previous[name] = old.isoformat() if isinstance(old, dt.date) else old
     try:
         with database.atomic():
-            revision = directive.revision + 1
+            _save_if_unchanged(directive, expected_version,
+                               {**values, "revision": Directive.revision + 1})
+            revision = directive.revision
             DirectiveRevision.create(directive=directive, revision=revision, changed_by=user,
                                      summary=summary, requires_reack=bool(requires_reack),
                                      previous=previous)
-            for name, value in values.items():
-                setattr(directive, name, value)
-            directive.revision = revision
-            directive.updated_at = utcnow()
-            directive.version += 1
-            directive.save()
             _attach(directive, uploads, user)
             if requires_reack:
                 (Recipient.update(acknowledged_at=None, acknowledged_by=None, ack_note="",
@@ -333,6 +346,9 @@ def withdraw(user, directive):
 
 
 def remove_attachment(user, directive, attachment_id):
+    """Only a draft loses an attachment: what schools received stays as they received it."""
+    if directive.status != "draft":
+        raise DirectiveError(_("Chỉ gỡ được tệp đính kèm của bản nháp."))
     with database.atomic():
         updated = (DirectiveAttachment.update(active=False)
                    .where(DirectiveAttachment.id == attachment_id,

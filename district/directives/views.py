@@ -28,7 +28,14 @@ from ..access import (
 from ..admin.services import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..files import send_stored
 from ..forms import EmptyForm, choices
-from ..models import DirectiveAttachment, DirectiveRevision, Recipient, School, StoredFile
+from ..models import (
+    Directive,
+    DirectiveAttachment,
+    DirectiveRevision,
+    Recipient,
+    School,
+    StoredFile,
+)
 from ..web import render, wants_fragment
 from . import services
 from .forms import AcknowledgeForm, DirectiveForm, RevisionForm
@@ -123,12 +130,12 @@ def _uploads():
     return [f for f in request.files.getlist("attachments") if f and f.filename]
 
 
-def _form_page(form, directive=None, status=200, revising=False):
+def _form_page(form, directive=None, status=200, revising=False, conflict=None):
     audience = None
     if form.audience_kind.data:
         audience = _audience_from(form)
     return render("directives/form.html", block="form", form=form, directive=directive,
-                  revising=revising, audience=audience,
+                  revising=revising, audience=audience, conflict=conflict,
                   preview=services.render_markdown(form.body.data or ""), status=status,
                   **LABELS)
 
@@ -182,9 +189,15 @@ def edit(directive_id):
         try:
             if revising:
                 services.revise(current_user, directive, _form_data(form), form.summary.data,
-                                form.requires_reack.data, _uploads())
+                                form.requires_reack.data, _uploads(), form.version.data)
             else:
-                services.update_draft(current_user, directive, _form_data(form), _uploads())
+                services.update_draft(current_user, directive, _form_data(form), _uploads(),
+                                      form.version.data)
+        except services.DirectiveConflict as exc:
+            # The form now carries the current version: saving again is a deliberate choice.
+            current = Directive.get_by_id(directive.id)
+            form.version.data = str(current.version)
+            return _form_page(form, current, status=409, revising=revising, conflict=str(exc))
         except services.DirectiveError as exc:
             getattr(form, exc.field or "number").errors.append(str(exc))
         else:
@@ -247,7 +260,11 @@ def remove_attachment(directive_id, attachment_id):
     directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if not services.remove_attachment(current_user, directive, attachment_id):
+    try:
+        removed = services.remove_attachment(current_user, directive, attachment_id)
+    except services.DirectiveError as exc:
+        abort(403, str(exc))
+    if not removed:
         abort(404)
     flash(_("Đã gỡ tệp đính kèm."), "success")
     return redirect(url_for(".detail", directive_id=directive_id))
@@ -352,7 +369,8 @@ def download(directive_id, file_id):
     directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
     attached = (DirectiveAttachment.select()
                 .where(DirectiveAttachment.directive == directive.id,
-                       DirectiveAttachment.file == file_id).exists())
+                       DirectiveAttachment.file == file_id,
+                       DirectiveAttachment.active == True).exists())  # noqa: E712
     if not attached:
         response = (recipients_visible_to(current_user)
                     .where(Recipient.directive == directive.id,

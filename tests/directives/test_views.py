@@ -364,3 +364,57 @@ def test_preview_button_without_javascript_saves_nothing(district, login_as, tod
     assert response.status_code == 200
     assert "<strong>Quan trọng</strong>" in html and "1 trường sẽ nhận" in html
     assert Directive.select().count() == 0
+
+
+
+def test_two_officers_revising_at_once_the_second_gets_a_conflict(district, login_as,
+                                                                  make_directive, today):
+    """Optimistic locking: the second save is refused with 409, keeps what was typed, and
+    overwrites nothing."""
+    from district.models import DirectiveRevision
+
+    directive = make_directive()
+    first, second = login_as(district.officer), login_as(district.officer2)
+
+    def revision(title, summary):
+        return form_data(today, number=directive.number, title=title, summary=summary,
+                         version=str(directive.version))
+
+    assert first.post(f"/directives/{directive.id}/edit",
+                      data=revision("Sửa lần A", "Sửa A")).status_code == 302
+    form_b = revision("Sửa lần B", "Sửa B")
+    response = second.post(f"/directives/{directive.id}/edit", data=form_b)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert 'id="conflict"' in page and 'value="Sửa lần B"' in page
+    assert Directive.get_by_id(directive.id).title == "Sửa lần A"
+    revisions = DirectiveRevision.select().where(DirectiveRevision.directive == directive.id)
+    assert revisions.count() == 1
+    # Saving again from the re-rendered form (which now carries the new version) applies it.
+    form_b["version"] = str(Directive.get_by_id(directive.id).version)
+    assert second.post(f"/directives/{directive.id}/edit", data=form_b).status_code == 302
+    assert Directive.get_by_id(directive.id).title == "Sửa lần B"
+
+
+
+def test_attachments_of_published_directives_cannot_be_removed(district, login_as, today):
+    import io
+
+    from district.models import DirectiveAttachment
+
+    officer = login_as(district.officer)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    response = officer.post("/directives/new", content_type="multipart/form-data",
+                            data={**form_data(today),
+                                  "attachments": (io.BytesIO(pdf), "huong-dan.pdf")})
+    assert response.status_code == 302
+    directive = Directive.get()
+    attachment = DirectiveAttachment.get(DirectiveAttachment.directive == directive.id)
+    officer.post(f"/directives/{directive.id}/publish")
+    assert Directive.get_by_id(directive.id).status == "published"
+    response = officer.post(f"/directives/{directive.id}/attachments/{attachment.id}/remove")
+    assert response.status_code == 403
+    assert DirectiveAttachment.get_by_id(attachment.id).active
+    principal = login_as(district.principal)
+    with principal.get(f"/directives/{directive.id}/files/{attachment.file_id}") as download:
+        assert download.status_code == 200 and download.data == pdf
