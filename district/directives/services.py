@@ -644,7 +644,8 @@ def communes(directive):
 def _export_columns():
     return [_("Mã trường"), _("Tên trường"), _("Cấp học"), _("Loại hình"), _("Xã/phường"),
             _("Trạng thái"), _("Mở đọc lần đầu"), _("Người đọc"), _("Thời điểm xác nhận"),
-            _("Người xác nhận"), _("Ghi chú"), _("Số lần nhắc"), _("Nhắc lần cuối")]
+            _("Người xác nhận"), _("Ghi chú"), _("Phản hồi"), _("Số lần nhắc"),
+            _("Nhắc lần cuối")]
 
 
 def _local(value):
@@ -656,23 +657,29 @@ def _name(row, attr):
     return (person.full_name or "") if person is not None else ""
 
 
-def _cell(value):
-    """Text a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    """In CSV, text a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _export_rows(rows):
-    for r in rows:
-        yield [_cell(v) for v in _export_row(r)]
+def _response(r):
+    """What the school sent with its acknowledgement: the roster on file, or a file's name."""
+    if r.roster_id:
+        return _("Danh sách tổ tư vấn (phiên bản #%(id)s)", id=r.roster_id)
+    rfile = getattr(r, "rfile", None)
+    return rfile.original_name if rfile is not None and r.response_file_id else ""
 
 
 def _export_row(r):
     return [r.school.code, r.school.name, str(LEVEL_LABELS.get(r.school.level, "")),
             str(OWNERSHIP_LABELS.get(r.school.ownership, "")), r.school.commune,
             str(STATE_LABELS[r.state]), _local(r.first_read_at), _name(r, "reader"),
-            _local(r.acknowledged_at), _name(r, "acker"), r.ack_note,
+            _local(r.acknowledged_at), _name(r, "acker"), r.ack_note, _response(r),
             r.reminders_count, _local(r.last_reminded_at)]
 
 
@@ -682,9 +689,9 @@ def export_csv(user, directive, filters):
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(_export_columns())
-    for row in _export_rows(rows):
-        writer.writerow([v.strftime("%d/%m/%Y %H:%M") if isinstance(v, dt.datetime) else v
-                         for v in row])
+    for r in rows:
+        writer.writerow([v.strftime("%d/%m/%Y %H:%M") if isinstance(v, dt.datetime)
+                         else _csv_cell(v) for v in _export_row(r)])
     with database.atomic():
         record("directive.export", target=directive, details={"format": "csv",
                                                               "rows": len(rows)})
@@ -699,13 +706,17 @@ def export_xlsx(user, directive, filters):
     sheet.append(_export_columns())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in _export_rows(rows):
-        sheet.append(row)
-    for column in ("G", "I", "M"):
+    for r in rows:
+        sheet.append(_export_row(r))
+        # Text stays text: a value starting with "=" is not turned into a formula.
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    for column in ("G", "I", "N"):
         for cell in sheet[column][1:]:
             cell.number_format = "dd/mm/yyyy hh:mm"
-    for column, width in zip("ABCDEFGHIJKLM", (14, 36, 16, 12, 18, 22, 17, 24, 17, 24, 30, 10, 17),
-                             strict=True):
+    widths = (14, 36, 16, 12, 18, 22, 17, 24, 17, 24, 30, 28, 10, 17)
+    for column, width in zip("ABCDEFGHIJKLMN", widths, strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "C2"
     out = io.BytesIO()

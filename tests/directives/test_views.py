@@ -336,8 +336,12 @@ def test_exports_keep_formula_like_notes_as_text(district, login_as, make_direct
     officer = login_as(district.officer)
     book = openpyxl.load_workbook(io.BytesIO(
         officer.get(f"/directives/{directive.id}/tracking.xlsx").data))
-    notes = [row[10] for row in book.active.iter_rows(min_row=2, values_only=True)]
-    assert "'=HYPERLINK(\"http://x\")" in notes
+    header = [c.value for c in book.active[1]]
+    assert header[10:12] == ["Ghi chú", "Phản hồi"]
+    notes = [row[10] for row in book.active.iter_rows(min_row=2)]
+    typed = [c for c in notes if c.value and c.value.startswith("=")]
+    assert [c.value for c in typed] == ['=HYPERLINK("http://x")']  # the note as typed,
+    assert typed[0].data_type == "s"  # but text, never run as a formula
     text = officer.get(f"/directives/{directive.id}/tracking.csv").data.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
 
