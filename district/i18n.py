@@ -9,7 +9,7 @@ translated still shows correct Vietnamese; tests check the English catalogue is 
 import datetime as dt
 from pathlib import Path
 
-from flask import request, session
+from flask import has_request_context, session
 from flask_babel import Babel, format_date, format_datetime
 from flask_login import current_user
 
@@ -26,6 +26,8 @@ def N_(message):
 
 
 def select_locale():
+    if not has_request_context():
+        return "vi"
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     chosen = session.get("locale")
@@ -62,4 +64,4 @@ def init_app(app):
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["isotime"] = fmt_iso_local
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
-    app.jinja_env.globals["current_locale"] = lambda: select_locale() if request else "vi"
+    app.jinja_env.globals["current_locale"] = select_locale

@@ -247,6 +247,7 @@ class Recipient(BaseModel):
     acknowledged_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
     ack_note = TextField(default="")
     ack_revision = IntegerField(null=True)
+    ack_late = BooleanField(default=False)  # migration 0010 (directives)
     roster = ForeignKeyField(Roster, null=True, backref="+", on_delete="RESTRICT")
     response_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
     reminders_count = IntegerField(default=0)

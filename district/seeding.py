@@ -9,16 +9,16 @@ from pathlib import Path
 
 from flask import current_app
 
+from .admin.services import school_values, user_values
 from .audit import record
 from .auth.services import hash_password
 from .db import database
 from .models import ALL_MODELS, School, User
-from .admin.services import school_values, user_values
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 # Each feature with demo data has district/<feature>/seed.py with `load(seeds_dir) -> str`.
-FEATURE_SEEDERS = ()
+FEATURE_SEEDERS = ("directives",)
 
 
 def is_empty():

@@ -145,7 +145,8 @@ def _rows_from_upload(filename, data):
         except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file
             raise AdminError(_("Không đọc được tệp Excel: %(error)s", error=str(exc))) from exc
         sheet = book.worksheets[0]
-        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [["" if v is None else str(v) for v in row]
+                for row in sheet.iter_rows(values_only=True)]
         book.close()
         return rows
     for encoding in ("utf-8-sig", "cp1258"):

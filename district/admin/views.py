@@ -6,8 +6,15 @@ from flask_login import current_user
 from peewee import JOIN
 from playhouse.flask_utils import PaginatedQuery
 
-from ..access import ADMIN, OFFICER, allow, audit_visible_to, get_visible_or_404
-from ..access import schools_visible_to, users_visible_to
+from ..access import (
+    ADMIN,
+    OFFICER,
+    allow,
+    audit_visible_to,
+    get_visible_or_404,
+    schools_visible_to,
+    users_visible_to,
+)
 from ..forms import choices
 from ..models import AuditEntry, School, User
 from ..text import fold

@@ -1,6 +1,7 @@
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -27,8 +28,6 @@ def safe_next(target):
 
 
 def _login_limit():
-    from flask import current_app
-
     return current_app.config["RATELIMIT_LOGIN"]
 
 
@@ -55,6 +54,7 @@ def login():
             session.clear()
             login_user(result.user)
             session.permanent = True
+            session["last_seen"] = int(time.time())
             if result.user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(form.next.data) or url_for("main.home"))

@@ -1,0 +1,1 @@
+"""Directives: publish to chosen schools, read and acknowledge, track school by school."""

@@ -1,0 +1,123 @@
+"""Demo directives (seeds/directives.json): loaded only while there is no directive yet.
+
+Dates are relative to today, so the demo always shows a realistic mix of schools that
+acknowledged on time, late, only read, or never opened a directive."""
+
+import datetime as dt
+import json
+import random
+
+from ..db import database
+from ..files import store_bytes
+from ..models import (
+    Acknowledgement,
+    Directive,
+    Recipient,
+    School,
+    User,
+    utcnow,
+)
+from . import services
+
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
+            b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def load(seeds_dir):
+    if Directive.select().exists():
+        return "directives: already present, nothing loaded"
+    data = json.loads((seeds_dir / "directives.json").read_text(encoding="utf-8"))
+    officer = User.get(User.username == data["officer"])
+    today = services.local_today()
+    now = utcnow()
+    rng = random.Random(2026)
+    principals = {u.school_id: u for u in User.select().where(User.role == "principal")}
+    staff = {}
+    for u in User.select().where(User.role == "staff").order_by(User.id):
+        staff.setdefault(u.school_id, u)
+    count = acks = 0
+    with database.atomic():
+        for row in data["directives"]:
+            audience = row.get("audience", {"kind": "all"})
+            values = {
+                "number": row["number"], "title": row["title"], "body": row["body"],
+                "signer": row.get("signer", ""),
+                "issued_on": today - dt.timedelta(days=row["days_ago"]),
+                "deadline": today + dt.timedelta(days=row["deadline_days"]),
+                "response_kind": row.get("response_kind", "ack"),
+                "audience_kind": audience["kind"],
+                "audience_levels": audience.get("levels", []),
+                "audience_ownerships": audience.get("ownerships", []),
+            }
+            directive = services.create_draft(officer, values)
+            count += 1
+            if row["status"] == "draft":
+                continue
+            directive = services.publish(officer, directive)
+            published = now - dt.timedelta(days=row["days_ago"], hours=-2)
+            Directive.update(published_at=published, created_at=published).where(
+                Directive.id == directive.id).execute()
+            acks += _mix(directive, row.get("mix", {}), published, now, rng, principals, staff)
+            if row["status"] == "withdrawn":
+                services.withdraw(officer, directive)
+                Directive.update(withdrawn_at=now - dt.timedelta(days=row["withdrawn_days_ago"])
+                                 ).where(Directive.id == directive.id).execute()
+    return f"directives: {count} loaded, {acks} acknowledgements"
+
+
+def _mix(directive, mix, published, now, rng, principals, staff):
+    """Spread the receiving schools over acknowledged / late / read / unread."""
+    from ..rosters.services import valid_roster_on_file
+
+    recipients = list(Recipient.select(Recipient, School).join(School)
+                      .where(Recipient.directive == directive.id).order_by(School.code))
+    rng.shuffle(recipients)
+    n = len(recipients)
+    on_time = round(n * mix.get("acknowledged", 0))
+    late = round(n * mix.get("late", 0))
+    read = round(n * mix.get("read", 0))
+    deadline_end = dt.datetime.combine(directive.deadline, dt.time(16, 0)) - services.LOCAL_OFFSET
+    acks = 0
+    for i, r in enumerate(recipients):
+        principal = principals.get(r.school_id)
+        reader = staff.get(r.school_id) or principal
+        if principal is None or i >= on_time + late + read:
+            continue
+        span = max((min(deadline_end, now) - published).total_seconds(), 3600)
+        opened = published + dt.timedelta(seconds=rng.uniform(600, span * 0.6))
+        values = {"first_read_at": opened, "first_read_by": reader.id}
+        acknowledge = i < on_time + late
+        roster = None
+        if acknowledge and directive.response_kind == "roster":
+            roster = valid_roster_on_file(r.school_id)
+            acknowledge = roster is not None
+        if acknowledge:
+            is_late = i >= on_time and deadline_end < now
+            if is_late:
+                at = deadline_end + dt.timedelta(seconds=rng.uniform(3600 * 10, max(
+                    (now - deadline_end).total_seconds(), 3600 * 11)))
+                at = min(at, now - dt.timedelta(minutes=5))
+            else:
+                at = opened + dt.timedelta(seconds=rng.uniform(600, max(
+                    (min(deadline_end, now) - opened).total_seconds(), 700)))
+            is_late = services.is_late(directive.deadline, at)
+            stored = None
+            if directive.response_kind == "report":
+                stored = store_bytes(DEMO_PDF, f"bao-cao-tap-huan-{r.school.code.lower()}.pdf",
+                                     "application/pdf", principal)
+            values.update(acknowledged_at=at, acknowledged_by=principal.id, ack_late=is_late,
+                          ack_revision=directive.revision, roster=roster,
+                          response_file=stored,
+                          ack_note=rng.choice(["", "", "Đã phổ biến đến toàn thể giáo viên.",
+                                               "Đã triển khai trong cuộc họp hội đồng."]))
+            Acknowledgement.create(recipient=r.id, revision=directive.revision, at=at,
+                                   by=principal.id, note=values["ack_note"], late=is_late,
+                                   roster=roster, response_file=stored)
+            acks += 1
+        Recipient.update(**values).where(Recipient.id == r.id).execute()
+    # A few reminders already sent to schools still pending after the deadline.
+    if directive.deadline < services.local_today():
+        (Recipient.update(reminders_count=1, last_reminded_at=deadline_end + dt.timedelta(hours=20))
+         .where(Recipient.directive == directive.id, Recipient.acknowledged_at.is_null())
+         .execute())
+    return acks

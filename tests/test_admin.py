@@ -1,0 +1,179 @@
+"""The admin manages schools and accounts and reads the audit log."""
+
+import io
+import unicodedata
+
+import openpyxl
+
+from district.models import AuditEntry, School, User
+from tests.conftest import PASSWORD
+
+
+def test_create_school_and_find_it_without_diacritics(district, login_as):
+    admin = login_as(district.admin)
+    response = admin.post("/admin/schools/new", data={
+        "code": "mn-hoahong", "name": "Trường Mầm non Hoa Hồng", "level": "mam_non",
+        "ownership": "tu_thuc", "commune": "Xã An Hòa", "address": "", "phone": ""})
+    assert response.status_code == 302
+    school = School.get(School.code == "MN-HOAHONG")
+    assert school.name == "Trường Mầm non Hoa Hồng"
+    listing = admin.get("/admin/schools?q=truong mam non hoa hong").get_data(as_text=True)
+    assert "Trường Mầm non Hoa Hồng" in listing and district.secondary.name not in listing
+    assert AuditEntry.get(AuditEntry.action == "school.create").actor_id == district.admin.id
+
+
+def test_school_search_accepts_decomposed_unicode(district, login_as):
+    decomposed = "Nguye\u0302\u0303n Du"  # NFD form of "Nguyễn Du"
+    page = login_as(district.admin).get(f"/admin/schools?q={decomposed}").get_data(as_text=True)
+    assert district.secondary.name in page
+
+
+def test_duplicate_school_code_keeps_what_was_typed(district, login_as):
+    response = login_as(district.admin).post("/admin/schools/new", data={
+        "code": "MN-HOASEN", "name": "Trường Mầm non Tên Mới", "level": "mam_non",
+        "ownership": "cong_lap", "commune": "", "address": "12 Lê Lợi", "phone": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Mã trường MN-HOASEN đã có." in page
+    assert 'value="Trường Mầm non Tên Mới"' in page and 'value="12 Lê Lợi"' in page
+
+
+def test_deactivate_school_keeps_it(district, login_as):
+    admin = login_as(district.admin)
+    response = admin.post(f"/admin/schools/{district.secondary.id}/active", data={"active": "0"},
+                          follow_redirects=True)
+    assert "Đã ngừng hoạt động trường" in response.get_data(as_text=True)
+    assert School.get_by_id(district.secondary.id).active is False
+    assert district.secondary.name not in admin.get("/admin/schools").get_data(as_text=True)
+    assert district.secondary.name in admin.get("/admin/schools?status=inactive").get_data(
+        as_text=True)
+
+
+def _xlsx(rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+HEADER = ["Mã trường", "Tên trường", "Cấp học", "Loại hình", "Xã/phường"]
+
+
+def test_import_with_a_bad_row_imports_nothing_and_names_row_and_column(district, login_as):
+    data = _xlsx([HEADER,
+                  ["TH-A", "Trường Tiểu học A", "Tiểu học", "Công lập", "Xã Tân Phú"],
+                  ["TH-B", "Trường Tiểu học B", "Đại học", "Công lập", "Xã Tân Phú"],
+                  ["TH-A", "Trường Tiểu học A trùng", "Tiểu học", "Công lập", ""]])
+    response = login_as(district.admin).post(
+        "/admin/schools/import", data={"file": (io.BytesIO(data), "truong.xlsx")},
+        content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "chưa nhập trường nào" in page
+    assert "<td>3</td><td>Cấp học</td><td>Cấp học không hợp lệ.</td>" in page
+    assert "<td>4</td><td>Mã trường</td><td>Mã trường trùng với dòng 2.</td>" in page
+    assert School.select().count() == 2
+
+
+def to_cp1258(text):
+    """Encode as Excel's plain CSV does on a Vietnamese Windows: tone marks as combining
+    characters after precomposed base letters (â, ê, ô, ơ, ư, ă, đ)."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        decomposed = unicodedata.normalize("NFD", ch)
+        tones = [c for c in decomposed if c in "\u0300\u0301\u0303\u0309\u0323"]
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
+        out.append(base + "".join(tones))
+    return "".join(out).encode("cp1258")
+
+
+def test_import_csv_from_excel_in_windows_1258(district, login_as):
+    text = ("Mã trường;Tên trường;Cấp học;Loại hình\n"
+            "TH-TANPHU;Trường Tiểu học Tân Phú;Tiểu học;Công lập\n")
+    response = login_as(district.admin).post(
+        "/admin/schools/import",
+        data={"file": (io.BytesIO(to_cp1258(text)), "truong.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    school = School.get(School.code == "TH-TANPHU")
+    assert school.name == "Trường Tiểu học Tân Phú"  # NFC whatever the file's form
+    assert AuditEntry.get(AuditEntry.action == "school.import").details["count"] == 1
+
+
+def test_import_without_required_column(district, login_as):
+    data = _xlsx([["Mã trường", "Tên trường"], ["TH-X", "Trường X"]])
+    page = login_as(district.admin).post(
+        "/admin/schools/import", data={"file": (io.BytesIO(data), "x.xlsx")},
+        content_type="multipart/form-data").get_data(as_text=True)
+    assert "Thiếu cột bắt buộc" in page and "Cấp học" in page
+
+
+def test_admin_creates_account_that_must_change_password(district, login_as, client):
+    response = login_as(district.admin).post("/admin/users/new", data={
+        "username": "gv3.mn-hoasen", "full_name": "Phan Thị Ngọc Ánh", "role": "staff",
+        "school_id": str(district.preschool.id), "email": "", "phone": ""})
+    assert response.status_code == 201
+    page = response.get_data(as_text=True)
+    import re
+
+    temporary = re.search(r'id="temporary-password">([^<]+)<', page).group(1)
+    user = User.get(User.username == "gv3.mn-hoasen")
+    assert user.must_change_password and user.school_id == district.preschool.id
+    response = client.post("/login", data={"username": "gv3.mn-hoasen", "password": temporary})
+    assert response.location == "/account/password"
+
+
+def test_school_role_needs_a_school(district, login_as):
+    response = login_as(district.admin).post("/admin/users/new", data={
+        "username": "gv9", "full_name": "Người Thử", "role": "principal", "school_id": "",
+        "email": "", "phone": ""})
+    assert response.status_code == 422
+    assert "phải thuộc một trường" in response.get_data(as_text=True)
+    assert not User.select().where(User.username == "gv9").exists()
+
+
+def test_deactivated_user_is_signed_out_and_cannot_sign_in(district, login_as):
+    staff_client = login_as(district.staff)
+    login_as(district.admin).post(f"/admin/users/{district.staff.id}/active", data={"active": "0"})
+    assert staff_client.get("/").status_code == 302
+    response = staff_client.post("/login", data={"username": district.staff.username,
+                                                 "password": PASSWORD})
+    assert response.status_code == 422
+
+
+def test_admin_cannot_lock_themself_out(district, login_as):
+    admin = login_as(district.admin)
+    admin.post(f"/admin/users/{district.admin.id}/active", data={"active": "0"})
+    assert User.get_by_id(district.admin.id).active
+
+
+def test_reset_password_forces_a_change(district, login_as):
+    page = login_as(district.admin).post(
+        f"/admin/users/{district.staff.id}/reset-password").get_data(as_text=True)
+    assert 'id="temporary-password"' in page
+    assert User.get_by_id(district.staff.id).must_change_password
+
+
+def test_audit_log_filters_and_pages(district, login_as, auth):
+    for _ in range(3):
+        auth.login(district.staff, "wrong")
+    admin = login_as(district.admin)
+    page = admin.get("/admin/audit?action=login.failed").get_data(as_text=True)
+    assert page.count("<code>login.failed</code>") == 3
+    assert "<code>login.success</code>" not in page
+    by_actor = admin.get(f"/admin/audit?actor={district.admin.username}").get_data(as_text=True)
+    assert "<code>login.success</code>" in by_actor and "login.failed" not in by_actor
+    future = admin.get("/admin/audit?date_from=2099-01-01").get_data(as_text=True)
+    assert "Không có mục nào khớp." in future
+    for _ in range(60):
+        AuditEntry.create(action="test.fill")
+    first = admin.get("/admin/audit").get_data(as_text=True)
+    assert 'href="/admin/audit?page=2"' in first
+
+
+def test_officer_reads_only_incident_entries_in_the_audit_log(district, login_as):
+    AuditEntry.create(action="incident.view", target_type="incident", target_id="1")
+    page = login_as(district.officer).get("/admin/audit").get_data(as_text=True)
+    assert "<code>incident.view</code>" in page and "<code>login.success</code>" not in page

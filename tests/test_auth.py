@@ -1,0 +1,194 @@
+"""Sign-in, lockout, password changes, safe redirects, sessions, CSRF and language."""
+
+import datetime as dt
+
+import pytest
+
+from district.models import AuditEntry, User, utcnow
+from tests.conftest import PASSWORD
+
+
+def audit_actions(user=None):
+    query = AuditEntry.select().order_by(AuditEntry.id)
+    if user is not None:
+        query = query.where(AuditEntry.target_id == str(user.id))
+    return [e.action for e in query]
+
+
+def test_sign_in_and_out(district, auth, client):
+    response = auth.login(district.principal)
+    assert response.status_code == 302 and response.location == "/"
+    assert client.get("/").status_code == 200
+    assert auth.logout().status_code == 302
+    assert client.get("/").status_code == 302
+    assert audit_actions(district.principal) == ["login.success", "logout"]
+
+
+def test_wrong_password_is_refused_with_a_message(district, auth):
+    response = auth.login(district.principal, "wrong")
+    assert response.status_code == 422
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.get_data(as_text=True)
+
+
+def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(district, auth):
+    for _ in range(4):
+        auth.login(district.staff, "wrong")
+    response = auth.login(district.staff, "wrong")
+    assert "Tài khoản tạm khoá" in response.get_data(as_text=True)
+    user = User.get_by_id(district.staff.id)
+    remaining = user.locked_until - utcnow()
+    assert dt.timedelta(minutes=14) < remaining <= dt.timedelta(minutes=15)
+
+    # Even the right password is refused while locked.
+    response = auth.login(district.staff, PASSWORD)
+    assert response.status_code == 422
+    assert "Tài khoản tạm khoá" in response.get_data(as_text=True)
+    actions = audit_actions(district.staff)
+    assert actions.count("login.failed") == 5
+    assert "account.locked" in actions and actions[-1] == "login.refused_locked"
+
+
+def test_the_lock_ends_after_its_time(district, auth):
+    User.update(locked_until=utcnow() - dt.timedelta(seconds=1)).where(
+        User.id == district.staff.id).execute()
+    assert auth.login(district.staff).status_code == 302
+
+
+def test_unknown_user_attempt_is_audited(district, auth):
+    auth.login("nobody", "x")
+    entry = AuditEntry.select().order_by(AuditEntry.id.desc()).get()
+    assert entry.action == "login.failed" and entry.details["username"] == "nobody"
+
+
+def test_deactivated_account_cannot_sign_in(district, auth):
+    User.update(active=False).where(User.id == district.staff.id).execute()
+    assert auth.login(district.staff).status_code == 422
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/admin/users", "/admin/users"),
+    ("https://evil.example/", "/"),
+    ("//evil.example/x", "/"),
+    ("/\\evil.example", "/"),
+    ("javascript:alert(1)", "/"),
+])
+def test_next_after_sign_in_stays_on_this_site(district, client, target, expected):
+    response = client.post("/login", data={"username": "admin", "password": PASSWORD,
+                                           "next": target})
+    assert response.location == expected
+
+
+def test_password_change(district, auth, client):
+    auth.login(district.officer)
+    bad = client.post("/account/password", data={"current": "nope", "new": "MoiMoi2026",
+                                                  "confirm": "MoiMoi2026"})
+    assert bad.status_code == 422
+    assert "Mật khẩu hiện tại không đúng." in bad.get_data(as_text=True)
+    short = client.post("/account/password", data={"current": PASSWORD, "new": "a1",
+                                                    "confirm": "a1"})
+    assert "ít nhất 8 ký tự" in short.get_data(as_text=True)
+    ok = client.post("/account/password", data={"current": PASSWORD, "new": "MoiMoi2026",
+                                                 "confirm": "MoiMoi2026"})
+    assert ok.status_code == 302
+    assert client.get("/").status_code == 200  # still signed in under the new session version
+    auth.logout()
+    assert auth.login(district.officer, PASSWORD).status_code == 422
+    assert auth.login(district.officer, "MoiMoi2026").status_code == 302
+
+
+def test_password_change_ends_other_sessions(district, login_as):
+    first = login_as(district.officer)
+    second = login_as(district.officer)
+    second.post("/account/password", data={"current": PASSWORD, "new": "MoiMoi2026",
+                                            "confirm": "MoiMoi2026"})
+    assert first.get("/").status_code == 302
+
+
+def test_forced_password_change_comes_first(district, auth, client):
+    User.update(must_change_password=True).where(User.id == district.staff.id).execute()
+    response = auth.login(district.staff)
+    assert response.location == "/account/password"
+    assert client.get("/").location == "/account/password"
+    assert client.get("/help").status_code == 200  # public pages stay reachable
+    client.post("/account/password", data={"current": PASSWORD, "new": "MoiMoi2026",
+                                            "confirm": "MoiMoi2026"})
+    assert client.get("/").status_code == 200
+
+
+def test_idle_session_expires(app, district, auth, client):
+    auth.login(district.officer)
+    with client.session_transaction() as session:
+        session["last_seen"] -= app.config["SESSION_IDLE_MINUTES"] * 60 + 5
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.location
+    assert client.get("/").status_code == 302
+
+
+def test_polling_the_bell_does_not_keep_a_session_alive(app, district, auth, client):
+    auth.login(district.officer)
+    with client.session_transaction() as session:
+        session["last_seen"] -= 600
+        before = session["last_seen"]
+    client.get("/notifications/bell")
+    with client.session_transaction() as session:
+        assert session["last_seen"] == before
+
+
+def test_session_cookie_flags(district, auth):
+    response = auth.login(district.officer)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_secure_cookie_over_https(app_config, monkeypatch, tmp_path, district):
+    from district import create_app
+
+    monkeypatch.setenv("PREFERRED_URL_SCHEME", "https")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "https"))
+    secure_app = create_app(app_config)
+    response = secure_app.test_client().post(
+        "/login", data={"username": "admin", "password": PASSWORD})
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_language_switch_is_kept_in_the_account(district, auth, client):
+    auth.login(district.principal)
+    response = client.post("/language", data={"locale": "en", "next": "/help"})
+    assert response.location == "/help"
+    assert User.get_by_id(district.principal.id).locale == "en"
+    page = client.get("/help").get_data(as_text=True)
+    assert 'lang="en"' in page and "National child protection hotline" in page
+    auth.logout()
+    auth.login(district.principal)
+    assert "National child protection hotline" in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_without_account(client):
+    client.post("/language", data={"locale": "en"})
+    assert 'lang="en"' in client.get("/help").get_data(as_text=True)
+    client.post("/language", data={"locale": "xx"})
+    assert 'lang="en"' in client.get("/help").get_data(as_text=True)
+
+
+@pytest.fixture
+def csrf_client(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app.test_client()
+
+
+def test_post_without_csrf_token_gets_a_friendly_message(district, csrf_client):
+    response = csrf_client.post("/login", data={"username": "admin", "password": PASSWORD})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Phiên biểu mẫu đã hết hạn" in page and "chưa lưu gì" in page
+    assert AuditEntry.select().where(AuditEntry.action == "login.success").count() == 0
+
+
+def test_htmx_post_with_csrf_header_is_accepted(district, csrf_client):
+    import re
+
+    page = csrf_client.get("/login").get_data(as_text=True)
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    response = csrf_client.post("/login", data={"username": "admin", "password": PASSWORD},
+                                headers={"X-CSRFToken": token})
+    assert response.status_code == 302

@@ -1,0 +1,61 @@
+"""The notification centre: the service every feature calls, the bell, the list, marking read."""
+
+from district.i18n import N_
+from district.models import Notification
+from district.notifications.services import notify
+
+
+def send(users, **params):
+    return notify(users, "test.kind", N_("Văn bản mới %(number)s cần xác nhận"), "/help",
+                  number="12/PGDĐT", **params)
+
+
+def test_bell_counts_unread(district, login_as):
+    send([district.principal, district.staff])
+    client = login_as(district.principal)
+    bell = client.get("/notifications/bell", headers={"HX-Request": "true"})
+    assert '<span class="badge" id="bell-count">1</span>' in bell.get_data(as_text=True)
+    assert "HX-Request" in bell.headers["Vary"]
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="bell-count">1<' in page and 'hx-trigger="every 60s"' in page
+
+
+def test_list_shows_messages_in_the_readers_language(district, login_as):
+    send([district.principal])
+    client = login_as(district.principal)
+    assert "Văn bản mới 12/PGDĐT cần xác nhận" in client.get("/notifications/").get_data(
+        as_text=True)
+    client.post("/language", data={"locale": "en"})
+    assert "12/PGDĐT" in client.get("/notifications/").get_data(as_text=True)
+
+
+def test_mark_one_and_all_read(district, login_as):
+    send([district.principal])
+    send([district.principal])
+    client = login_as(district.principal)
+    first = Notification.select().order_by(Notification.id).first()
+    client.post(f"/notifications/{first.id}/read")
+    assert Notification.get_by_id(first.id).read_at is not None
+    assert 'id="bell-count">1<' in client.get("/notifications/bell").get_data(as_text=True)
+    client.post("/notifications/read-all")
+    assert "bell-count" not in client.get("/notifications/bell").get_data(as_text=True)
+
+
+def test_following_a_notification_opens_its_link(district, login_as):
+    send([district.principal])
+    notification = Notification.get()
+    response = login_as(district.principal).post(
+        f"/notifications/{notification.id}/read", data={"follow": "1"})
+    assert response.location == "/help"
+
+
+def test_someone_elses_notification_is_not_found(district, login_as):
+    send([district.principal])
+    notification = Notification.get()
+    response = login_as(district.staff).post(f"/notifications/{notification.id}/read")
+    assert response.status_code == 404
+    assert Notification.get_by_id(notification.id).read_at is None
+
+
+def test_notify_sends_once_per_user(district):
+    assert send([district.principal, district.principal.id, district.staff]) == 2

@@ -1,0 +1,15 @@
+"""The migrations build exactly the schema the models describe."""
+
+from playhouse.schema_diff import diff_models
+
+from district.db import database, migration_runner
+from district.models import ALL_MODELS
+
+
+def test_migrations_match_the_models(app):
+    diff = diff_models(database.obj, ALL_MODELS)
+    assert not diff, str(diff)
+
+
+def test_no_migration_is_pending(app):
+    assert [m.name for m in migration_runner().status() if not m.applied] == []
