@@ -29,6 +29,18 @@ bp = Blueprint("rosters", __name__, url_prefix="/rosters")
 FILTERS = ("q", "state", "level", "ownership", "commune")
 
 
+class CountedPages(PaginatedQuery):
+    """PaginatedQuery that counts the rows once per request (the pager asks several times)."""
+
+    def count(self):
+        if not hasattr(self, "_count"):
+            self._count = self.query.count()
+        return self._count
+
+    def get_page_count(self):
+        return max(1, -(-self.count() // self.paginate_by))
+
+
 def _labels():
     return {
         "states": services.STATE_LABELS,
@@ -79,8 +91,8 @@ def _filters():
 def _coverage():
     filters = _filters()
     query = services.coverage_query(filters)
-    pages = PaginatedQuery(query, paginate_by=current_app.config["PAGE_SIZE"])
-    if pages.get_page() > max(pages.get_page_count(), 1):
+    pages = CountedPages(query, paginate_by=current_app.config["PAGE_SIZE"])
+    if pages.get_page() > pages.get_page_count():
         abort(404)
     in_force = services.rule_set_in_force()
     return render(
