@@ -231,9 +231,10 @@ def _parse_rows(kind, rows, formulas):
     for number, values in data_rows:
         for (row, col) in formula_cells:
             if row == number and (col - 1) in wanted:
+                cell = get_column_letter(col) + str(row)
                 parsed.problems.append((number, COLUMN_LABELS[wanted[col - 1]], _(
                     "Ô %(cell)s chứa công thức; hãy dán giá trị (Paste Values) thay cho công "
-                    "thức.", cell=f"{get_column_letter(col)}{row}")))
+                    "thức.", cell=cell)))
         member = {"row": number}
         for key, index in columns.items():
             if key == "stt":

@@ -328,3 +328,18 @@ def test_officer_changes_the_rule_set(app, login_as, district):
     assert 'id="in-force">Thông tư 31/2017/TT-BGDĐT' in response.get_data(as_text=True)
     assert client.post("/rosters/rules", data={"rule_set": "bogus"}).status_code == 422
     assert School.select().count() == 2
+
+
+def test_pages_read_in_english(app, login_as, district, save_roster):
+    from district.models import User
+
+    rows = [m for m in complete_members("mam_non") if m["member_group"] != "parent"]
+    save_roster(district.preschool, district.principal, rows)
+    User.update(locale="en").where(User.id.in_([district.officer.id,
+                                                district.principal.id])).execute()
+    page = login_as(district.officer).get("/rosters/").get_data(as_text=True)
+    assert "Counseling teams of the schools" in page and "Complete with warnings" in page
+    assert "schools with a complete roster (50%)" in page
+    school = login_as(district.principal).get("/rosters/").get_data(as_text=True)
+    assert "The team has no member in the group “Parent representative”." in school
+    assert "Add a member" in school
