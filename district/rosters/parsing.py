@@ -24,6 +24,8 @@ from ..text import clean, fold
 from .services import MAX_MEMBERS, MEMBER_GROUP_WORDS, TEAM_ROLE_WORDS
 
 MAX_BYTES = 5 * 1024 * 1024
+# An XLSX is a zip: refuse one that unpacks to far more than a roster needs (zip bomb).
+MAX_UNPACKED = 60 * 1024 * 1024
 EXAMPLE_MARK = "Ví dụ"
 
 # (field, header as written in the template, column width)
@@ -125,6 +127,9 @@ def _parse_xlsx(data):
             else b""
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise FileRefused(_("Không đọc được tệp XLSX (tệp hỏng?).")) from exc
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
+        raise FileRefused(_("Tệp XLSX quá lớn khi giải nén; danh sách tổ tư vấn chỉ cần một "
+                            "tệp nhỏ."))
     if "xl/workbook.xml" not in names:
         raise FileRefused(_("Tệp không phải XLSX hay CSV (kiểm tra theo nội dung, không theo "
                             "tên)."))

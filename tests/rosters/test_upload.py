@@ -271,3 +271,15 @@ def test_confirm_needs_the_uploader_and_a_clean_file(app, login_as, district):
     assert staff.post("/rosters/upload/confirm", data={"file_id": str(file_id)}
                       ).status_code == 404
     assert staff.get("/rosters/upload").status_code == 404
+
+
+def test_xlsx_that_unpacks_to_a_huge_size_is_refused(app):
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (61 * 1024 * 1024))
+    data = out.getvalue()
+    assert len(data) < 1024 * 1024
+    assert "quá lớn khi giải nén" in str(refused(data, "bomb.xlsx"))
