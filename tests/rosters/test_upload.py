@@ -19,8 +19,15 @@ NAMES = [r[1] for r in ROWS]
 
 
 def upload(client, data, filename="to-tu-van.xlsx"):
-    return client.post("/rosters/upload", data={"file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    # Encoded in memory: the test client would spool a large body to a temporary file that it
+    # never closes (a ResourceWarning, which is an error here).
+    boundary, body = encode_multipart(
+        {"file": FileStorage(stream=io.BytesIO(data), filename=filename)})
+    return client.post("/rosters/upload", data=body,
+                       content_type=f'multipart/form-data; boundary="{boundary}"')
 
 
 def parse(data, filename="x"):
@@ -283,3 +290,42 @@ def test_xlsx_that_unpacks_to_a_huge_size_is_refused(app):
     data = out.getvalue()
     assert len(data) < 1024 * 1024
     assert "quá lớn khi giải nén" in str(refused(data, "bomb.xlsx"))
+
+
+BAD_FILES = {
+    "pdf": (b"%PDF-1.7\n1 0 obj", "a.xlsx", "không phải XLSX hay CSV"),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "a.xls", "Excel 97-2003"),
+    "macro": (with_macro(xlsx_bytes(ROWS)), "a.xlsm", "macro"),
+    "big": (csv_bytes() + b"x" * (5 * 1024 * 1024), "a.csv", "lớn hơn 5 MB"),
+    "rows": (csv_bytes(rows=[[str(i), f"Lê Văn {i}", "", "Thành viên", "Khác", "", "", "", ""]
+                             for i in range(201)]), "a.csv", "tối đa 200"),
+    "formula": (xlsx_bytes([ROWS[0], [*ROWS[1][:5], "=1+1", *ROWS[1][6:]]]), "a.xlsx",
+                "F3 chứa công thức"),
+    "merged": (xlsx_bytes(ROWS, edit=lambda s: s.merge_cells("A1:B1")), "a.xlsx", "ô bị gộp"),
+    "extra": (csv_bytes(header=[*HEADER, "Ghi chú"], rows=[[*r, ""] for r in ROWS]), "a.csv",
+              "Cột thừa “Ghi chú”"),
+    "missing": (csv_bytes(header=HEADER[:8], rows=[r[:8] for r in ROWS]), "a.csv",
+                "Thiếu cột “Ngày tập huấn”"),
+    "date": (csv_bytes(rows=[ROWS[0][:8] + ["15/13/2025"]]), "a.csv", "không phải ngày hợp lệ"),
+    "empty": (b"", "a.csv", None),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_every_bad_input_answers_422_with_its_message(app, login_as, district, kind):
+    data, filename, message = BAD_FILES[kind]
+    response = upload(login_as(district.principal), data, filename)
+    assert response.status_code == 422, kind
+    page = response.get_data(as_text=True)
+    if message:
+        assert message in page, kind
+    assert 'id="confirm-upload"' not in page
+    assert Roster.select().count() == 0
+
+
+def test_preview_names_row_and_column_of_each_warning(app, login_as, district):
+    rows = [list(r) for r in ROWS]
+    rows[1][7], rows[1][8] = "Không", ""
+    page = upload(login_as(district.principal), csv_bytes(rows=rows), "a.csv").get_data(
+        as_text=True)
+    assert "Dòng 3, Đã tập huấn: Nguyễn Thị Ngọc Ánh chưa được tập huấn" in page

@@ -115,7 +115,8 @@ def test_change_one_member_in_place_makes_a_new_version(app, login_as, district,
     body = response.get_data(as_text=True)
     assert body.lstrip().startswith('<section id="roster">')
     assert "Phiên bản 2" in body and "Đầy đủ" in body and "10/03/2026" in body
-    assert "Sửa: Nguyễn Văn Bình" in body  # the history says what changed
+    # The history says who changed what.
+    assert "Sửa: Nguyễn Văn Bình (đã tập huấn, ngày tập huấn)" in body
 
     current = services.current_roster(district.preschool.id)
     assert current.version == 2 and current.state == "complete"
