@@ -183,8 +183,12 @@ def _parse_csv(data):
     except UnicodeDecodeError as exc:
         raise FileRefused(_("Không đọc được bảng mã của tệp CSV; hãy lưu bằng “CSV UTF-8”."
                             )) from exc
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
+    first, _newline, rest = text.partition("\n")
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        # Excel's "sep=;" hint line names the separator and is not data.
+        delimiter, text = first.strip()[4], rest
+    else:
+        delimiter = max((";", ",", "\t"), key=first.count)
     try:
         lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:

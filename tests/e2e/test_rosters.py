@@ -67,3 +67,33 @@ def test_principal_uploads_confirms_and_edits_officer_sees_it(page, browser, liv
     expect(row.locator(".state")).to_have_text("Đầy đủ")
     expect(officer.locator("#coverage-rate")).to_have_text("1/2")
     officer.context.close()
+
+
+def test_principal_adds_and_removes_a_member_in_place(page, district):
+    from district.rosters import services
+    from tests.rosters.conftest import complete_members
+
+    services.save_version(district.principal, district.preschool,
+                          complete_members("mam_non"))
+    sign_in(page, district.principal.username, PASSWORD)
+    page.goto("/rosters/")
+    expect(page.locator("#members tr")).to_have_count(4)
+    mark_window(page)
+
+    page.click("#add-member")
+    form = page.locator("tr.member-form-row form")
+    form.locator("input[name=full_name]").fill("Đặng Thị Thu")
+    form.locator("input[name=position]").fill("Giáo viên lớp Lá 2")
+    form.locator("select[name=member_group]").select_option("counselor")
+    form.locator("button.save-member").click()
+    expect(page.locator("#roster-version")).to_have_text("Phiên bản 2")
+    expect(page.locator("#members tr")).to_have_count(5)
+    expect(page.locator("#roster-history")).to_contain_text("Thêm: Đặng Thị Thu")
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("#members tr", has_text="Lê Thị Hoa").locator("button", has_text="Bỏ").click()
+    expect(page.locator("#roster-version")).to_have_text("Phiên bản 3")
+    expect(page.locator("#members tr")).to_have_count(4)
+    expect(page.locator("#roster-state")).to_have_text("Đầy đủ, có lưu ý")
+    expect(page.locator("#roster-check")).to_contain_text("Nhân viên y tế")
+    assert window_marker(page) == "still-here"

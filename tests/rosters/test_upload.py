@@ -109,6 +109,8 @@ def test_csv_in_three_encodings_gives_nfc_names(app, encoding, nfd):
 def test_csv_with_semicolons_as_excel_writes_in_vietnamese_locale(app):
     parsed = parse(csv_bytes(delimiter=";", encoding="utf-8-sig"))
     assert [m["full_name"] for m in parsed.members] == NAMES
+    parsed = parse(b"sep=;\r\n" + csv_bytes(delimiter=";"))
+    assert parsed.ok and [m["full_name"] for m in parsed.members] == NAMES
 
 
 def test_xlsx_written_by_libreoffice_is_read_back(app, tmp_path):
