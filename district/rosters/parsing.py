@@ -235,6 +235,7 @@ def _parse_rows(kind, rows, formulas):
         raise FileRefused(_("Tệp có %(n)d dòng; một danh sách tổ tư vấn có tối đa %(max)d "
                             "thành viên.", n=len(data_rows), max=MAX_MEMBERS))
     parsed = Parsed(kind=kind)
+    titled = {i for i, t in enumerate(header) if t is not None and str(t).strip()}
     formula_cells = set(formulas)
     wanted = {index: key for key, index in columns.items()}
     for number, values in data_rows:
@@ -244,6 +245,12 @@ def _parse_rows(kind, rows, formulas):
                 parsed.problems.append((number, COLUMN_LABELS[wanted[col - 1]], _(
                     "Ô %(cell)s chứa công thức; hãy dán giá trị (Paste Values) thay cho công "
                     "thức.", cell=cell)))
+        for index, value in enumerate(values):
+            if index not in titled and value is not None and str(value).strip():
+                parsed.problems.append((number, get_column_letter(index + 1), _(
+                    "Cột %(column)s có dữ liệu nhưng không có tiêu đề; hãy xoá dữ liệu thừa.",
+                    column=get_column_letter(index + 1))))
+                break
         member = {"row": number}
         for key, index in columns.items():
             if key == "stt":

@@ -607,6 +607,23 @@ def template_xlsx():
         sheet.add_data_validation(validation)
         validation.add(f"{column}2:{column}{last}")
     sheet.freeze_panes = "A2"
+    guide = book.create_sheet("Hướng dẫn")
+    guide.column_dimensions["A"].width = 24
+    guide.column_dimensions["B"].width = 90
+    lines = [
+        ("Cách điền", "Mỗi dòng một thành viên, bắt đầu từ dòng 3 của trang “Tổ tư vấn”; giữ "
+                      "nguyên dòng tiêu đề; dòng “Ví dụ” được bỏ qua khi tải lên."),
+        ("Vai trò trong tổ", ", ".join(TEAM_ROLE_WORDS.values()) + " (chỉ một Tổ trưởng, "
+                             "thuộc lãnh đạo nhà trường)."),
+        ("Nhóm thành viên", "; ".join(MEMBER_GROUP_WORDS.values()) + "."),
+        ("Đã tập huấn", "Có hoặc Không (đã tập huấn về tư vấn tâm lý học đường)."),
+        ("Ngày tập huấn", "Ngày/tháng/năm, ví dụ 15/08/2025."),
+        ("Lưu tệp", "Lưu dạng .xlsx (không dùng macro, không dùng công thức) hoặc CSV."),
+    ]
+    for title, text in lines:
+        guide.append([title, text])
+        guide.cell(row=guide.max_row, column=1).font = Font(bold=True)
+        guide.cell(row=guide.max_row, column=2).alignment = Alignment(wrap_text=True)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -57,6 +57,7 @@ def test_template_has_vietnamese_headers_lists_example_and_widths(app, login_as,
     assert lists["D2"] == '"Tổ trưởng,Tổ phó,Thành viên"'
     assert "Lãnh đạo nhà trường" in lists["E2"] and "Phụ trách Đoàn/Đội" in lists["E2"]
     assert sheet.column_dimensions["B"].width >= 20
+    assert book.sheetnames == ["Tổ tư vấn", "Hướng dẫn"]
 
 
 def test_template_filled_by_openpyxl_round_trip(app, login_as, district):
@@ -331,3 +332,11 @@ def test_preview_names_row_and_column_of_each_warning(app, login_as, district):
     page = upload(login_as(district.principal), csv_bytes(rows=rows), "a.csv").get_data(
         as_text=True)
     assert "Dòng 3, Đã tập huấn: Nguyễn Thị Ngọc Ánh chưa được tập huấn" in page
+
+
+def test_data_in_a_column_without_header_is_named(app):
+    rows = [list(r) for r in ROWS]
+    rows[2] = [*rows[2], "", "ghi chú lạc chỗ"]
+    parsed = parse(xlsx_bytes(rows))
+    assert [(r, str(c)) for r, c, _m in parsed.problems] == [(4, "K")]
+    assert "không có tiêu đề" in parsed.problems[0][2]
