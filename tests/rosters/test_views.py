@@ -324,6 +324,9 @@ def test_officer_changes_the_rule_set(app, login_as, district):
     client = login_as(district.officer)
     page = client.get("/rosters/rules").get_data(as_text=True)
     assert "Thông tư 18/2025/TT-BGDĐT" in page and 'id="in-force">Thông tư 18/2025' in page
+    preschool = page.split('id="rules-pgd-mam-non"')[1]
+    assert "Không có ở cấp học này (có thì lưu ý): Phụ trách Đoàn/Đội, Đại diện học sinh" in (
+        preschool)
     response = client.post("/rosters/rules", data={"rule_set": "tt31-2017"},
                            follow_redirects=True)
     assert 'id="in-force">Thông tư 31/2017/TT-BGDĐT' in response.get_data(as_text=True)
