@@ -1,11 +1,11 @@
 """A large synthetic district for the benchmark, written straight through the models."""
 
-from werkzeug.security import generate_password_hash
-
-from district.admin.services import school_values, user_values
 import datetime as dt
 import random
 
+from werkzeug.security import generate_password_hash
+
+from district.admin.services import school_values, user_values
 from district.models import Directive, Recipient, School, User, utcnow
 
 DIRECTIVES = 40

@@ -29,6 +29,11 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     app.config["VERSION"] = __version__
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     db.init_app(app)
     i18n.init_app(app)

@@ -37,7 +37,8 @@ def from_environment(instance_path):
         "SECRET_KEY": load_secret_key(instance),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'district.db'}"),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024 + 65536,
+        # The whole request may carry several files; each file is checked against MAX_UPLOAD_MB.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_REQUEST_MB", "100")) * 1024 * 1024,
         "MAX_UPLOAD_MB": int(os.environ.get("MAX_UPLOAD_MB", "20")),
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
         "PREFERRED_URL_SCHEME": scheme,
@@ -62,5 +63,7 @@ def from_environment(instance_path):
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
+        # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "WTF_CSRF_TIME_LIMIT": None,
     }

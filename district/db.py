@@ -31,7 +31,10 @@ def make_database(url):
         path = url[len("sqlite:///") :]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+        # BEGIN IMMEDIATE: a transaction takes the write lock when it starts, so two requests
+        # that read then write wait for each other (busy timeout) instead of one failing with
+        # "database is locked" on a stale snapshot.
+        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
     return connect_url(url)
 
 

@@ -1,8 +1,30 @@
-"""Form helpers shared by the features."""
+"""Form helpers shared by the features.
 
+Every form derives from `Form`: WTForms' own messages ("This field is required.") come
+in English only, so `Form` translates them through our catalogues, where
+translations/wtforms/vi/ holds their Vietnamese.
+"""
+
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
+
+
+class _BabelTranslations:
+    """WTForms formats its messages itself, so these only look the text up."""
+
+    def gettext(self, string):
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return get_translations().ungettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _BabelTranslations()
 
 
 def choices(pairs, blank=None):
@@ -13,7 +35,7 @@ def choices(pairs, blank=None):
     return result + [SelectChoice(str(value), label) for value, label in items]
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """CSRF protection for one-button POSTs."""
 
 

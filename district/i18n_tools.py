@@ -40,7 +40,7 @@ def feature_files(feature):
 def features():
     names = {"core"}
     if TRANSLATIONS.exists():
-        names.update(p.name for p in TRANSLATIONS.iterdir() if p.is_dir())
+        names.update(p.name for p in TRANSLATIONS.iterdir() if p.is_dir() and p.name != "wtforms")
     return sorted(names)
 
 

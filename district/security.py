@@ -9,16 +9,17 @@
 
 import datetime as dt
 import time
+from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from .access import PUBLIC, view_access
 from .extensions import login_manager
 from .models import User
+from .web import redirect_to
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -42,6 +43,29 @@ def load_user(token):
     return user
 
 
+def _page_to_come_back_to():
+    """The page to return to after signing in: for an htmx request the page it came from
+    (never the fragment's own URL), for a plain GET the URL itself."""
+    if request.headers.get("HX-Request"):
+        current = request.headers.get("HX-Current-URL", "")
+        parts = urlsplit(current)
+        if parts.netloc and parts.netloc != request.host:
+            return None
+        return (parts.path + ("?" + parts.query if parts.query else "")) or None
+    return request.full_path if request.method == "GET" else None
+
+
+def send_to(endpoint, **values):
+    """Redirect, in a way htmx follows with a full page load (HX-Redirect)."""
+    return redirect_to(url_for(endpoint, **values))
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    flash(_("Vui lòng đăng nhập để tiếp tục."), "info")
+    return send_to("auth.login", next=_page_to_come_back_to())
+
+
 def _idle_timeout():
     if not current_user.is_authenticated:
         return None
@@ -54,8 +78,7 @@ def _idle_timeout():
         session.clear()
         flash(_("Phiên làm việc đã hết hạn vì lâu không thao tác. Vui lòng đăng nhập lại."),
               "warning")
-        target = request.full_path if request.method == "GET" else None
-        return redirect(url_for("auth.login", next=target))
+        return send_to("auth.login", next=_page_to_come_back_to())
     if not getattr(view, "passive", False):
         session["last_seen"] = now
     return None
@@ -69,7 +92,7 @@ def _force_password_change():
         and view_access(current_app, request.endpoint) != PUBLIC
     ):
         flash(_("Bạn cần đổi mật khẩu trước khi tiếp tục."), "warning")
-        return redirect(url_for("auth.change_password"))
+        return send_to("auth.change_password")
     return None
 
 
@@ -90,9 +113,6 @@ def _headers(response):
 
 
 def init_app(app):
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
-    login_manager.login_message_category = "info"
     app.permanent_session_lifetime = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
     app.before_request(_idle_timeout)
     app.before_request(_force_password_change)

@@ -10,7 +10,10 @@ from htmx_flask import make_response as hx_response
 
 
 def wants_fragment():
-    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+    """An htmx request that swaps part of a page: not boosted, not a history restore (which
+    needs the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render_block(template_name, block, **context):

@@ -45,19 +45,30 @@ def test_administration_is_the_admins_alone(district, login_as, role, url):
 ADMIN_LINKS = ["/admin/schools", "/admin/users", "/admin/audit"]
 
 
-def test_admin_home_offers_administration_and_no_incident(district, login_as):
-    page = login_as(district.admin).get("/").get_data(as_text=True)
-    for link in ADMIN_LINKS:
-        assert f'href="{link}"' in page
-    assert "/incidents" not in page
-    assert "không xem nội dung vụ việc" in page
+# What each role's home page must offer (links) and must not offer, from DESIGN.md section 1.
+HOME_OFFERS = {
+    "admin": (ADMIN_LINKS + ["/admin/users/new", "/admin/schools/import"],
+              ["/directives/new", "/incidents/"]),
+    "officer": (["/directives/", "/directives/new"], ADMIN_LINKS),
+    "principal": (["/directives/"], ADMIN_LINKS + ["/directives/new"]),
+    "staff": (["/directives/"], ADMIN_LINKS + ["/directives/new"]),
+    "observer": ([], ADMIN_LINKS + ["/directives/new", "/incidents/new", "/rosters/upload"]),
+}
 
 
-@pytest.mark.parametrize("role", ["officer", "principal", "staff", "observer"])
-def test_other_homes_offer_no_administration(district, login_as, role):
+@pytest.mark.parametrize("role", sorted(HOME_OFFERS))
+def test_each_home_offers_what_the_role_may_do_and_nothing_else(district, login_as, role):
     page = login_as(district.by_role[role]).get("/").get_data(as_text=True)
-    for link in ADMIN_LINKS:
-        assert f'href="{link}"' not in page
+    offered, refused = HOME_OFFERS[role]
+    for link in offered:
+        assert f'href="{link}"' in page, link
+    for link in refused:
+        assert f'href="{link}"' not in page, link
+
+
+def test_admin_home_says_incidents_are_not_for_the_admin(district, login_as):
+    page = login_as(district.admin).get("/").get_data(as_text=True)
+    assert "không xem nội dung vụ việc" in page
 
 
 def test_school_homes_name_the_school(district, login_as):

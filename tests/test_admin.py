@@ -149,11 +149,31 @@ def test_admin_cannot_lock_themself_out(district, login_as):
     assert User.get_by_id(district.admin.id).active
 
 
-def test_reset_password_forces_a_change(district, login_as):
+def test_reset_password_forces_a_change_and_ends_sessions(district, login_as, client):
+    staff_client = login_as(district.staff)
     page = login_as(district.admin).post(
         f"/admin/users/{district.staff.id}/reset-password").get_data(as_text=True)
     assert 'id="temporary-password"' in page
     assert User.get_by_id(district.staff.id).must_change_password
+    assert staff_client.get("/").status_code == 302
+    old = client.post("/login", data={"username": district.staff.username, "password": PASSWORD})
+    assert old.status_code == 422
+
+
+def test_import_reports_values_too_long(district, login_as):
+    data = _xlsx([HEADER, ["TH-LONG", "Trường " + "x" * 300, "Tiểu học", "Công lập", ""]])
+    page = login_as(district.admin).post(
+        "/admin/schools/import", data={"file": (io.BytesIO(data), "x.xlsx")},
+        content_type="multipart/form-data").get_data(as_text=True)
+    assert "<td>2</td><td>Tên trường</td><td>Dài quá 200 ký tự.</td>" in page
+    assert not School.select().where(School.code == "TH-LONG").exists()
+
+
+def test_bad_school_id_is_a_form_error_not_a_crash(district, login_as):
+    response = login_as(district.admin).post("/admin/users/new", data={
+        "username": "gv10", "full_name": "Người Thử", "role": "staff", "school_id": "abc",
+        "email": "", "phone": ""})
+    assert response.status_code == 422
 
 
 def test_audit_log_filters_and_pages(district, login_as, auth):
@@ -177,3 +197,14 @@ def test_officer_reads_only_incident_entries_in_the_audit_log(district, login_as
     AuditEntry.create(action="incident.view", target_type="incident", target_id="1")
     page = login_as(district.officer).get("/admin/audit").get_data(as_text=True)
     assert "<code>incident.view</code>" in page and "<code>login.success</code>" not in page
+
+
+def test_htmx_search_returns_only_the_results(district, login_as):
+    response = login_as(district.admin).get("/admin/schools?q=nguyen du",
+                                             headers={"HX-Request": "true"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in page
+    assert district.secondary.name in page and district.preschool.name not in page
+    for url in ("/admin/users?q=lan", "/admin/audit"):
+        fragment = login_as(district.admin).get(url, headers={"HX-Request": "true"})
+        assert fragment.status_code == 200 and "<table" in fragment.get_data(as_text=True)

@@ -48,6 +48,28 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(district, aut
     assert "account.locked" in actions and actions[-1] == "login.refused_locked"
 
 
+def test_concurrent_wrong_passwords_all_count_and_lock(app, district):
+    """Eight guesses at once: none fails with an error, every one is audited, the account
+    ends up locked (the counter is incremented in the database, not read and rewritten)."""
+    import threading
+
+    statuses = []
+
+    def guess():
+        with app.test_client() as c:
+            statuses.append(c.post("/login", data={"username": district.staff.username,
+                                                   "password": "wrong"}).status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [422] * 8
+    assert User.get_by_id(district.staff.id).locked_until is not None
+    assert audit_actions(district.staff).count("login.failed") >= 5
+
+
 def test_the_lock_ends_after_its_time(district, auth):
     User.update(locked_until=utcnow() - dt.timedelta(seconds=1)).where(
         User.id == district.staff.id).execute()
@@ -96,6 +118,29 @@ def test_password_change(district, auth, client):
     assert auth.login(district.officer, "MoiMoi2026").status_code == 302
 
 
+def test_new_password_must_differ(district, auth, client):
+    User.update(must_change_password=True).where(User.id == district.staff.id).execute()
+    auth.login(district.staff)
+    response = client.post("/account/password", data={"current": PASSWORD, "new": PASSWORD,
+                                                       "confirm": PASSWORD})
+    assert response.status_code == 422
+    assert "Mật khẩu mới phải khác mật khẩu hiện tại." in response.get_data(as_text=True)
+    assert User.get_by_id(district.staff.id).must_change_password
+
+
+def test_form_errors_are_in_vietnamese(district, auth, client):
+    auth.login(district.officer)
+    page = client.post("/account/password", data={}).get_data(as_text=True)
+    assert "Mục này bắt buộc." in page and "This field is required." not in page
+
+
+def test_sign_out_ends_the_session_everywhere(district, login_as):
+    first = login_as(district.officer)
+    second = login_as(district.officer)
+    first.post("/logout")
+    assert second.get("/").status_code == 302
+
+
 def test_password_change_ends_other_sessions(district, login_as):
     first = login_as(district.officer)
     second = login_as(district.officer)
@@ -122,6 +167,24 @@ def test_idle_session_expires(app, district, auth, client):
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.location
     assert client.get("/").status_code == 302
+
+
+def test_htmx_request_after_timeout_reloads_the_whole_page(app, district, auth, client):
+    auth.login(district.officer)
+    with client.session_transaction() as session:
+        session["last_seen"] -= app.config["SESSION_IDLE_MINUTES"] * 60 + 5
+    response = client.get("/notifications/bell", headers={
+        "HX-Request": "true", "HX-Current-URL": "http://localhost/admin/audit?page=2"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/login?next=/admin/audit?page%3D2"
+
+
+def test_history_restore_gets_the_whole_page(district, login_as):
+    response = login_as(district.admin).get("/admin/schools", headers={
+        "HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in response.get_data(as_text=True)
+    fragment = login_as(district.admin).get("/admin/schools", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
 
 
 def test_polling_the_bell_does_not_keep_a_session_alive(app, district, auth, client):

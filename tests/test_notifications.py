@@ -21,12 +21,15 @@ def test_bell_counts_unread(district, login_as):
 
 
 def test_list_shows_messages_in_the_readers_language(district, login_as):
-    send([district.principal])
+    notify([district.principal], "directive.published",
+           N_("Văn bản chỉ đạo mới %(number)s: %(title)s"), "/help",
+           number="12/PGDĐT", title="Phòng, chống bạo lực học đường")
     client = login_as(district.principal)
-    assert "Văn bản mới 12/PGDĐT cần xác nhận" in client.get("/notifications/").get_data(
-        as_text=True)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "Văn bản chỉ đạo mới 12/PGDĐT: Phòng, chống bạo lực học đường" in page
     client.post("/language", data={"locale": "en"})
-    assert "12/PGDĐT" in client.get("/notifications/").get_data(as_text=True)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "12/PGDĐT" in page and "Văn bản chỉ đạo mới" not in page
 
 
 def test_mark_one_and_all_read(district, login_as):

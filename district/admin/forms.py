@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..forms import choices
+from ..forms import Form, choices
 from .services import LEVEL_LABELS, OWNERSHIP_LABELS, ROLE_LABELS
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(Form):
     code = StringField(_l("Mã trường"), validators=[DataRequired(), Length(max=32)])
     name = StringField(_l("Tên trường"), validators=[DataRequired(), Length(max=200)])
     level = SelectField(_l("Cấp học"), choices=choices(LEVEL_LABELS))
@@ -18,11 +17,11 @@ class SchoolForm(FlaskForm):
     phone = StringField(_l("Điện thoại"), validators=[Length(max=40)])
 
 
-class SchoolImportForm(FlaskForm):
+class SchoolImportForm(Form):
     file = FileField(_l("Tệp CSV hoặc XLSX"), validators=[FileRequired()])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)])
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=150)])
     role = SelectField(_l("Vai trò"), choices=choices(ROLE_LABELS))
@@ -31,7 +30,7 @@ class UserForm(FlaskForm):
     phone = StringField(_l("Điện thoại"), validators=[Length(max=40)])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

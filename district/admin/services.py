@@ -7,7 +7,7 @@ import secrets
 import openpyxl
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from peewee import IntegrityError
+from peewee import DatabaseError, IntegrityError
 
 from ..audit import changes, record
 from ..auth.services import hash_password
@@ -199,6 +199,10 @@ def parse_school_import(filename, data):
             problems.append((number, "level", _("Cấp học không hợp lệ.")))
         if values["ownership"] not in SCHOOL_OWNERSHIPS:
             problems.append((number, "ownership", _("Loại hình không hợp lệ.")))
+        for field in SCHOOL_FIELDS:
+            limit = School._meta.fields[field].max_length
+            if len(values[field]) > limit:
+                problems.append((number, field, _("Dài quá %(n)d ký tự.", n=limit)))
         seen.setdefault(values["code"], number)
         parsed.append(values)
     if problems:
@@ -215,6 +219,8 @@ def import_schools(actor, filename, data):
                 School.create(**values)
         except IntegrityError as exc:
             raise AdminError(_("Mã trường bị trùng; chưa nhập trường nào.")) from exc
+        except DatabaseError as exc:
+            raise AdminError(_("Cơ sở dữ liệu từ chối tệp này; chưa nhập trường nào.")) from exc
         record("school.import", actor=actor, target_type="school",
                details={"count": len(parsed), "codes": [v["code"] for v in parsed]})
     return len(parsed)
@@ -240,10 +246,12 @@ def _resolve_school(values, data):
         raise AdminError(_("Vai trò không hợp lệ."), "role")
     school = None
     if role in SCHOOL_ROLES:
-        if data.get("school_id"):
-            school = School.get_or_none(School.id == int(data["school_id"]))
+        active = School.select().where(School.active == True)  # noqa: E712
+        school_id = str(data.get("school_id") or "")
+        if school_id.isdigit():
+            school = active.where(School.id == int(school_id)).first()
         elif data.get("school_code"):
-            school = School.get_or_none(School.code == str(data["school_code"]).upper())
+            school = active.where(School.code == str(data["school_code"]).upper()).first()
         if school is None:
             raise AdminError(_("Hiệu trưởng và giáo viên phải thuộc một trường."), "school_id")
     return school

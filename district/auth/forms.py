@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from ..forms import choices
+from ..forms import Form, choices
 from ..i18n import LANGUAGES
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired()])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired()])
     next = HiddenField()
@@ -19,7 +18,7 @@ def strong_password(form, field):
         raise ValidationError(_l("Mật khẩu phải có cả chữ và số."))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired()])
     new = PasswordField(
         _l("Mật khẩu mới"),
@@ -35,6 +34,6 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(_l("Ngôn ngữ"), choices=choices(LANGUAGES))
     next = HiddenField()

@@ -65,7 +65,7 @@ def login():
 @bp.post("/logout")
 @allow(*EVERYONE)
 def logout():
-    services.record_logout(current_user._get_current_object())
+    services.logout(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")
@@ -77,12 +77,16 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if services.change_password(current_user, form.current.data, form.new.data):
+        try:
+            services.change_password(current_user, form.current.data, form.new.data)
+        except services.PasswordError as exc:
+            form.new.errors.append(str(exc))
+        else:
             # The session version changed: sign in again under the new one, quietly.
             login_user(User.get_by_id(current_user.id))
+            session["last_seen"] = int(time.time())
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("main.home"))
-        form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
     status = 422 if form.is_submitted() else 200
     return render("auth/password.html", form=form, status=status)
 

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..admin.services import LEVEL_LABELS, OWNERSHIP_LABELS
-from ..forms import choices
+from ..forms import Form, choices
 from .services import AUDIENCE_LABELS, RESPONSE_LABELS
 
 
@@ -22,7 +21,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class DirectiveForm(FlaskForm):
+class DirectiveForm(Form):
     number = StringField(_l("Số hiệu"), validators=[DataRequired(), Length(max=80)])
     title = StringField(_l("Trích yếu"), validators=[DataRequired(), Length(max=500)])
     body = TextAreaField(_l("Nội dung (Markdown)"), validators=[Optional()])
@@ -46,7 +45,7 @@ class RevisionForm(DirectiveForm):
     requires_reack = BooleanField(_l("Yêu cầu các trường xác nhận lại"))
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     note = TextAreaField(_l("Ghi chú (không bắt buộc)"), validators=[Optional(),
                                                                      Length(max=2000)])
     report = FileField(_l("Văn bản báo cáo (PDF, DOCX, XLSX)"))
