@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..forms import BLANK, choices
+from ..forms import BLANK, Form, choices
 from .services import MEMBER_GROUP_LABELS, TEAM_ROLE_LABELS
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=150)])
     position = StringField(_l("Chức vụ"), validators=[Length(max=150)])
     team_role = SelectField(_l("Vai trò trong tổ"), choices=choices(TEAM_ROLE_LABELS, blank=BLANK),
@@ -28,17 +27,17 @@ class MemberForm(FlaskForm):
             "trained_on")}
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     version = IntegerField(validators=[Optional()])
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("Tệp XLSX hoặc CSV"), validators=[FileRequired()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     file_id = HiddenField(validators=[DataRequired()])
 
 
-class RuleSetForm(FlaskForm):
+class RuleSetForm(Form):
     rule_set = SelectField(_l("Bộ quy tắc đang áp dụng"), choices=[])

@@ -175,6 +175,7 @@ def test_validation_error_is_422_and_keeps_what_was_typed(app, login_as, distric
     assert body.lstrip().startswith("<tr")
     assert 'value="Cô giáo chủ nhiệm lớp Lá 2"' in body and 'value="sai-dia-chi"' in body
     assert 'aria-invalid="true"' in body
+    assert "Mục này bắt buộc." in body and "Địa chỉ thư điện tử không hợp lệ." in body
     assert services.current_roster(district.preschool.id).version == 1
 
 
