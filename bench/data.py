@@ -6,7 +6,7 @@ import random
 from werkzeug.security import generate_password_hash
 
 from district.admin.services import school_values, user_values
-from district.models import Directive, Recipient, School, User, utcnow
+from district.models import Directive, Recipient, Roster, School, User, utcnow
 
 DIRECTIVES = 40
 
@@ -45,10 +45,23 @@ def fill(n_schools):
     for start in range(0, len(users), 500):
         User.insert_many(users[start:start + 500]).execute()
     officer = User.get(User.username == "chuyenvien")
+    fill_rosters(school_ids)
     directive_ids = fill_directives(officer, school_ids)
     return {"school_ids": school_ids, "directive_id": directive_ids[-1],
             "summary": f"{len(users)} accounts, {len(directive_ids)} directives to every school "
                        f"({len(directive_ids) * len(school_ids)} recipients)"}
+
+
+def fill_rosters(school_ids):
+    """Nine schools in ten have a current roster, in every state."""
+    principals = {u.school_id: u.id for u in User.select().where(User.role == "principal")}
+    states = ("complete", "complete", "warnings", "incomplete")
+    rows = [{"school": school_id, "version": 1, "submitted_by": principals[school_id],
+             "rule_set": "tt18_2025", "state": states[i % 4], "result": "[]",
+             "member_count": 7, "trained_count": 4, "is_current": True}
+            for i, school_id in enumerate(school_ids) if i % 10]
+    for start in range(0, len(rows), 500):
+        Roster.insert_many(rows[start:start + 500]).execute()
 
 
 def fill_directives(officer, school_ids):
@@ -97,6 +110,10 @@ def pages(world):
         ("officer", "chuyenvien", f"/directives/{world['directive_id']}/tracking?sort=state"),
         ("officer", "chuyenvien", f"/directives/{world['directive_id']}/tracking.xlsx"),
         ("principal", "ht.0", "/directives/"),
+        ("officer", "chuyenvien", "/rosters/"),
+        ("officer", "chuyenvien", "/rosters/?state=incomplete"),
+        ("officer", "chuyenvien", "/rosters/coverage.xlsx"),
+        ("principal", "ht.1", "/rosters/"),
         ("principal", "ht.0", "/"),
         ("staff", "gv1.0", "/notifications/"),
         ("observer", "lanhdao", "/"),
