@@ -134,10 +134,14 @@ class AssignForm(FlaskForm):
 class CorrectionForm(FlaskForm):
     version = HiddenField()
     occurred_at = DateTimeLocalField(_l("Thời điểm xảy ra"), validators=[Optional()])
-    place = SelectField(_l("Nơi xảy ra"), choices=choices(PLACE_LABELS, blank=BLANK))
-    category = SelectField(_l("Loại vụ việc"), choices=choices(CATEGORY_LABELS, blank=BLANK))
-    caused_by = SelectField(_l("Người gây ra"), choices=choices(CAUSER_LABELS, blank=BLANK))
-    severity = SelectField(_l("Mức độ"), choices=choices(SEVERITY_LABELS, blank=BLANK))
+    place = SelectField(_l("Nơi xảy ra"), choices=choices(PLACE_LABELS, blank=BLANK),
+                         validate_choice=False)
+    category = SelectField(_l("Loại vụ việc"), choices=choices(CATEGORY_LABELS, blank=BLANK),
+                         validate_choice=False)
+    caused_by = SelectField(_l("Người gây ra"), choices=choices(CAUSER_LABELS, blank=BLANK),
+                         validate_choice=False)
+    severity = SelectField(_l("Mức độ"), choices=choices(SEVERITY_LABELS, blank=BLANK),
+                         validate_choice=False)
     summary = StringField(_l("Tóm tắt"), validators=[Length(max=500)])
     description = TextAreaField(_l("Mô tả sự việc"))
     immediate_actions = TextAreaField(_l("Biện pháp đã làm ngay"))

@@ -451,6 +451,10 @@ def correct(actor, incident, expected_version, changes, reason):
         raise Forbidden("correct")
     if not clean(reason):
         raise IncidentError("invalid", {"reason": _l("Nêu lý do đính chính.")})
+    for name, labels in (("place", PLACE_LABELS), ("category", CATEGORY_LABELS),
+                         ("caused_by", CAUSER_LABELS), ("severity", SEVERITY_LABELS)):
+        if changes.get(name) and changes[name] not in labels:
+            raise IncidentError("invalid", {"reason": _l("Giá trị không hợp lệ.")})
     diff = {}
     for name in CORRECTABLE:
         if name in changes and changes[name] not in (None, "") and changes[name] != getattr(
