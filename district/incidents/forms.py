@@ -39,10 +39,11 @@ class StudentForm(Form):
 
     full_name = StringField(_l("Họ và tên"), validators=[Length(max=150)])
     class_name = StringField(_l("Lớp"), validators=[Length(max=40)])
-    sex = SelectField(_l("Giới tính"), choices=choices(SEX_LABELS, blank=BLANK))
+    sex = SelectField(_l("Giới tính"), choices=choices(SEX_LABELS, blank=BLANK),
+                      validate_choice=False)
     birth_year = IntegerField(_l("Năm sinh"), validators=[Optional(), NumberRange(1990, 2030)])
     role = SelectField(_l("Vai trò trong vụ việc"),
-                       choices=choices(STUDENT_ROLE_LABELS, blank=BLANK))
+                       choices=choices(STUDENT_ROLE_LABELS, blank=BLANK), validate_choice=False)
 
     def is_blank(self):
         return not any(((self.full_name.data or "").strip(), (self.class_name.data or "").strip(),
@@ -53,8 +54,12 @@ class StudentForm(Form):
             raise ValidationError(_l("Nhập họ tên học sinh."))
 
     def validate_role(self, field):
-        if not self.is_blank() and not field.data:
+        if not self.is_blank() and field.data not in STUDENT_ROLE_LABELS:
             raise ValidationError(_l("Chọn vai trò của học sinh."))
+
+    def validate_sex(self, field):
+        if field.data and field.data not in SEX_LABELS:
+            raise ValidationError(_l("Giới tính không hợp lệ."))
 
 
 class IncidentForm(FlaskForm):

@@ -345,8 +345,10 @@ def create_incident(actor, school, data, students, referrals, now=None):
         IncidentChecklistItem.insert_many(
             [{"incident": incident.id, "item": item} for item in CHECKLIST_ITEMS]
         ).execute()
+        original = {name: values[name] for name in CORRECTABLE}
+        original["occurred_at"] = values["occurred_at"].isoformat()
         _event(incident, actor, "created", 1, to_status="reported",
-               details={"referrals": sorted(referrals)})
+               details={"referrals": sorted(referrals), "original": original})
         record("incident.create", target=incident, actor=actor,
                details={"reference": incident.reference, "school": school.code,
                         "category": incident.category, "severity": incident.severity,
