@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, Case, IntegrityError, fn
 
 from .. import access
 from ..audit import record
@@ -549,8 +549,8 @@ SORTS = {
     "new": lambda: (Incident.reported_at.desc(), Incident.id.desc()),
     "old": lambda: (Incident.reported_at.asc(), Incident.id.asc()),
     "severity": lambda: (
-        fn.CASE(None, [(Incident.severity == s, i) for i, s in
-                       enumerate(("critical", "high", "medium", "low"))], 9).asc(),
+        Case(None, [(Incident.severity == s, i) for i, s in
+                    enumerate(("critical", "high", "medium", "low"))], 9).asc(),
         Incident.reported_at.desc(),
     ),
     "occurred": lambda: (Incident.occurred_at.desc(), Incident.id.desc()),
@@ -596,7 +596,8 @@ def list_page(user, args, page, per_page):
     total = base.count()
     sort = SORTS.get(args.get("sort")) or SORTS["new"]
     rows = list(
-        base.select(Incident, School, Reporter, Assignee)
+        base.select(Incident, School.id, School.name, Reporter.id, Reporter.full_name,
+                    Assignee.id, Assignee.full_name)
         .join(School, on=(Incident.school == School.id))
         .switch(Incident)
         .join(Reporter, on=(Incident.reported_by == Reporter.id))
