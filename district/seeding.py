@@ -18,7 +18,7 @@ from .admin.services import school_values, user_values
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 # Each feature with demo data has district/<feature>/seed.py with `load(seeds_dir) -> str`.
-FEATURE_SEEDERS = ()
+FEATURE_SEEDERS = ("incidents",)
 
 
 def is_empty():
