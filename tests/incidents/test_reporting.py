@@ -215,3 +215,17 @@ def test_attachment_is_checked_by_content(district, login_as, report):
     assert download.data == pdf
     assert download.headers["Content-Disposition"].startswith("attachment")
     download.close()
+
+
+def test_pages_speak_english_to_an_english_reader(district, login_as, report):
+    from district.models import User
+
+    incident = report(district.staff, severity="critical")
+    User.update(locale="en").where(User.id == district.principal.id).execute()
+    client = login_as(district.principal)
+    listing = client.get("/incidents/").get_data(as_text=True)
+    assert "Incidents of violence and abuse against students" in listing
+    assert "Critical" in listing and "Reported" in listing
+    page = client.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    assert "Intervention checklist" in page and "hours since the report" in page
+    assert "Đang xác minh" not in page
