@@ -6,6 +6,24 @@ from district.incidents import services
 from district.models import Incident
 
 
+def report_data(**fields):
+    data = {
+        "occurred_at": dt.datetime(2026, 11, 20, 9, 30),
+        "place": "school_yard",
+        "category": "bullying",
+        "caused_by": "student",
+        "severity": "medium",
+        "sensitive": False,
+        "summary": "Học sinh bị nhóm bạn trêu chọc, xô đẩy ở sân trường",
+        "description": "Giờ ra chơi, một nhóm học sinh lớp 5 xô đẩy một bạn.",
+        "immediate_actions": "Giáo viên trực tách các em, báo phụ huynh.",
+        **fields,
+    }
+    students = [{"full_name": "Nguyễn Minh An", "class_name": "5A", "sex": "nam",
+                 "birth_year": 2015, "role": "affected"}]
+    return data, students
+
+
 @pytest.fixture
 def report(app):
     """report(actor, school, **fields) -> Incident, through the real service."""

@@ -213,3 +213,33 @@ def test_two_concurrent_http_changes_one_gets_409(app, district, report, login_a
     assert sorted(codes) == [302, 409]
     database.connect(reuse_if_open=True)
     assert IncidentEvent.select().where(IncidentEvent.kind == "status").count() == 1
+
+
+def test_concurrent_reports_get_distinct_sequential_references(app, district):
+    from tests.incidents.conftest import report_data
+
+    barrier = threading.Barrier(4)
+    refs, errors = [], []
+
+    def worker():
+        with app.test_request_context():
+            database.connect(reuse_if_open=True)
+            try:
+                barrier.wait()
+                data, students = report_data()
+                incident = services.create_incident(district.staff, district.preschool, data,
+                                                    students, {})
+                refs.append(incident.reference)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(repr(exc))
+            finally:
+                database.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors
+    year = services.utcnow().year
+    assert sorted(refs) == [f"VV-{year}-{n:04d}" for n in range(1, 5)]
