@@ -353,16 +353,28 @@ def create_incident(actor, school, data, students, referrals, now=None):
                details={"reference": incident.reference, "school": school.code,
                         "category": incident.category, "severity": incident.severity,
                         "sensitive": sensitive})
+        principals = set(users_with_role(access.PRINCIPAL, school.id)) - {actor.id}
+        notify(
+            principals, "incident",
+            N_("%(actor)s đã báo cáo vụ việc mới %(reference)s (%(school)s, %(category)s)."),
+            _link(incident), actor=actor.full_name, reference=incident.reference,
+            school=school.name, category=_label(CATEGORY_LABELS, incident.category),
+        )
         if is_urgent(incident):
-            notify(
-                users_with_role(access.OFFICER), "incident_urgent",
-                N_("Vụ việc %(severity)s mới %(reference)s tại %(school)s (%(category)s), "
-                   "do %(actor)s báo cáo."),
-                _link(incident), severity=_label(SEVERITY_LABELS, incident.severity),
-                reference=incident.reference, school=school.name,
-                category=_label(CATEGORY_LABELS, incident.category), actor=actor.full_name,
-            )
+            _alert_officers(incident, actor, school)
     return incident
+
+
+def _alert_officers(incident, actor, school):
+    """Critical or sexual-abuse incidents: every officer, at once (no child data)."""
+    notify(
+        users_with_role(access.OFFICER), "incident_urgent",
+        N_("Vụ việc %(severity)s mới %(reference)s tại %(school)s (%(category)s), "
+           "do %(actor)s báo cáo."),
+        _link(incident), severity=_label(SEVERITY_LABELS, incident.severity),
+        reference=incident.reference, school=school.name,
+        category=_label(CATEGORY_LABELS, incident.category), actor=actor.full_name,
+    )
 
 
 # --- Handling ---------------------------------------------------------------------------------
@@ -473,8 +485,11 @@ def correct(actor, incident, expected_version, changes, reason):
         values["summary_search"] = fold(values["summary"])
     if values.get("category") == "sexual_abuse":
         values["sensitive"] = True
+    was_urgent = is_urgent(incident)
     with write_transaction():
         version = _bump(incident, expected_version, actor, **values)
+        if is_urgent(incident) and not was_urgent:
+            _alert_officers(incident, actor, incident.school)
         _event(incident, actor, "correction", version, note=clean(reason),
                details={"changes": diff})
         record("incident.correct", target=incident, actor=actor,

@@ -249,7 +249,8 @@ def _row_update(incident, list_query, status=200, **extra):
     incident.school  # noqa: B018 - loaded for the row
     return render("incidents/_updates.html", block="updates", status=status, main="row",
                   incident=incident, counts=services.counters(current_user, args),
-                  list_query=list_query, S=services, now=services.utcnow(), **extra)
+                  args=args, url_args=_url_args(args), list_query=list_query, S=services,
+                  now=services.utcnow(), **extra)
 
 
 def _status_failure(incident, form, row, list_query, status, conflict=None, errors=None):

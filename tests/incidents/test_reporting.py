@@ -44,8 +44,8 @@ def test_staff_reports_an_incident_of_their_school(district, login_as):
     assert IncidentChecklistItem.select().count() == 4
     assert incident.referrals.get().agency == "health"
     assert AuditEntry.select().where(AuditEntry.action == "incident.create").count() == 1
-    # Medium, not sensitive: officers are not alarmed.
-    assert Notification.select().count() == 0
+    # Medium, not sensitive: the principal is told, officers are not alarmed.
+    assert [n.user_id for n in Notification.select()] == [district.principal.id]
     second = login_as(district.staff).post("/incidents/new", data=FORM)
     assert second.status_code == 302
     assert Incident.select().order_by(Incident.id.desc()).get().reference.endswith("-0002")
@@ -68,7 +68,19 @@ def test_sexual_abuse_is_sensitive_alerts_every_officer_and_shows_duty(district,
 
 def test_critical_incident_alerts_officers(district, login_as):
     login_as(district.staff).post("/incidents/new", data={**FORM, "severity": "critical"})
-    assert Notification.select().count() == 2
+    told = sorted(n.user_id for n in Notification.select())
+    assert told == sorted([district.officer.id, district.officer2.id, district.principal.id])
+    assert district.other_principal.id not in told
+
+
+def test_correction_to_critical_alerts_officers(district, login_as, report):
+    incident = report(district.staff, severity="medium")
+    Notification.delete().execute()
+    login_as(district.principal).post(f"/incidents/{incident.id}/corrections",
+                                      data={"severity": "critical", "version": incident.version,
+                                            "reason": "Em phải nhập viện"})
+    told = {n.user_id for n in Notification.select()}
+    assert {district.officer.id, district.officer2.id} <= told
 
 
 def test_invalid_report_keeps_everything_typed(district, login_as):
@@ -229,3 +241,33 @@ def test_pages_speak_english_to_an_english_reader(district, login_as, report):
     page = client.get(f"/incidents/{incident.id}").get_data(as_text=True)
     assert "Intervention checklist" in page and "hours since the report" in page
     assert "Đang xác minh" not in page
+
+
+def test_assignee_note_updates_timeline_in_place(district, login_as, report):
+    from district.incidents import services
+
+    incident = report(district.staff)
+    services.assign(district.principal, incident, incident.version, district.staff2.id)
+    response = login_as(district.staff2).post(
+        f"/incidents/{incident.id}/notes", data={"note": "Đã gặp em và gia đình."},
+        headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="note-form"' in html
+    assert 'id="timeline" hx-swap-oob="true"' in html and "Đã gặp em và gia đình." in html
+    empty = login_as(district.staff2).post(f"/incidents/{incident.id}/notes", data={"note": " "},
+                                           headers={"HX-Request": "true"})
+    assert empty.status_code == 422
+
+
+def test_assignment_only_to_staff_of_the_school(district, login_as, report):
+    incident = report(district.staff)
+    response = login_as(district.officer).post(
+        f"/incidents/{incident.id}/assignment",
+        data={"assignee": district.other_staff.id, "version": incident.version})
+    assert response.status_code == 422
+    assert Incident.get_by_id(incident.id).assignee_id is None
+    stale = login_as(district.principal).post(
+        f"/incidents/{incident.id}/assignment",
+        data={"assignee": district.staff2.id, "version": incident.version + 5})
+    assert stale.status_code == 409
+    assert Incident.get_by_id(incident.id).assignee_id is None
