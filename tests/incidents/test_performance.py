@@ -127,3 +127,18 @@ def test_small_counts_are_hidden(district, login_as, report):
     table = page.split('id="stats-category"')[1].split("</table>")[0]
     assert ">3<" not in table and "&lt;5" in table
     assert services.small(0) == "0" and services.small(4) == "<5" and services.small(5) == "5"
+
+
+def test_detail_page_queries_do_not_grow_with_its_timeline(district, login_as, queries, report):
+    from district.incidents import services
+
+    incident = report(district.staff)
+    client = login_as(district.principal)
+    few = measure(queries, client, f"/incidents/{incident.id}")
+    for i in range(30):
+        services.add_note(district.principal, incident, f"Ghi chú số {i}")
+        services.tick(district.principal, incident, "harm_assessed", i % 2 == 0)
+    login_as(district.officer).get(f"/incidents/{incident.id}")
+    many = measure(queries, client, f"/incidents/{incident.id}")
+    assert few == many
+    print("detail", many)

@@ -243,3 +243,17 @@ def test_concurrent_reports_get_distinct_sequential_references(app, district):
     assert not errors
     year = services.utcnow().year
     assert sorted(refs) == [f"VV-{year}-{n:04d}" for n in range(1, 5)]
+
+
+def test_row_conflict_reopens_the_control_with_the_note(district, report, login_as):
+    incident = report(district.staff)
+    services.change_status(district.officer, incident, incident.version, "verifying")
+    response = login_as(district.principal).post(
+        f"/incidents/{incident.id}/status",
+        data={"to": "verifying", "version": 1, "context": "row", "note": "Ghi chú hàng"},
+        headers={"HX-Request": "true"})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith(f'<tr id="incident-{incident.id}"')
+    assert "<details open" in html and "Ghi chú hàng" in html
+    assert district.officer.full_name in html
