@@ -22,7 +22,8 @@ def change_status(page, incident_id, to, **fields):
     panel.locator(f"#to-detail-{incident_id}").select_option(to)
     for name, value in fields.items():
         panel.locator(f"[name={name}]").select_option(value)
-    panel.locator("button[type=submit]").click()
+    with page.expect_response(lambda r: r.url.endswith(f"/incidents/{incident_id}/status")):
+        panel.locator("button[type=submit]").click()
 
 
 def test_incident_from_report_to_closure(page, district):
@@ -40,7 +41,8 @@ def test_incident_from_report_to_closure(page, district):
     page.fill("input[name='students-0-class_name']", "Lá 2")
     page.select_option("select[name='students-0-role']", "affected")
     # Add a second student in place; what was typed stays.
-    page.click("button[name=add_student]")
+    with page.expect_response(lambda r: r.url.endswith("/incidents/new")):
+        page.click("button[name=add_student]")
     expect(page.locator("input[name='students-1-full_name']")).to_be_visible()
     expect(page.locator("input[name='students-0-full_name']")).to_have_value("Nguyễn Gia Bảo")
     page.fill("input[name='students-1-full_name']", "Trần Minh Khôi")
@@ -67,7 +69,8 @@ def test_incident_from_report_to_closure(page, district):
 
     # ... and assigns it to a teacher, still in place.
     page.select_option("#assignee", str(district.staff2.id))
-    page.click("#assignment button[type=submit]")
+    with page.expect_response(lambda r: r.url.endswith(f"/incidents/{incident.id}/assignment")):
+        page.click("#assignment button[type=submit]")
     expect(page.locator("#assignee-name")).to_have_text(district.staff2.full_name)
     expect(page.locator("#timeline")).to_contain_text(district.staff2.full_name)
     # The status control got the new version: the next change is not a false conflict.
@@ -125,7 +128,8 @@ def test_status_change_from_the_list_updates_counters_in_place(page, district):
     row = page.locator(f"#incident-{incident.id}")
     row.locator("summary").click()
     row.locator("select[name=to]").select_option("verifying")
-    row.locator("button[type=submit]").click()
+    with page.expect_response(lambda r: r.url.endswith(f"/incidents/{incident.id}/status")):
+        row.locator("button[type=submit]").click()
     expect(page.locator(f"#incident-{incident.id} .incident-status")).to_have_text(
         "Đang xác minh")
     expect(page.locator(".count[data-status=verifying]")).to_have_text("1")
