@@ -13,8 +13,12 @@ NOT_FOUND = "Không tìm thấy"
 
 
 def switch_user(page, username):
-    page.context.clear_cookies()
+    page.goto("/")
+    page.click("details.dropdown summary")
+    page.click("#logout")
+    expect(page).to_have_url(re.compile(r"/login$"))
     sign_in(page, username, PASSWORD)
+    expect(page.locator("header details.dropdown summary")).to_be_visible()
 
 
 def change_status(page, incident_id, to, **fields):
