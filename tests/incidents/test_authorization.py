@@ -31,6 +31,7 @@ SEES = {
 # Section 3 and the issue: who may act on an incident they can see.
 MAY = {
     "detail": {"officer", "principal", "reporter", "assignee"},
+    "confirmation": {"officer", "principal", "reporter", "assignee"},
     "download": {"officer", "principal", "reporter", "assignee"},
     "upload": {"officer", "principal", "reporter", "assignee"},
     "status": {"officer", "principal"},
@@ -91,6 +92,8 @@ def call(client, action, incident):
     v = str(incident.version)
     if action == "detail":
         return client.get(base)
+    if action == "confirmation":
+        return client.get(f"{base}/reported")
     if action == "download":
         return client.get(f"{base}/attachments/{incident.attachment.id}")
     if action == "upload":
@@ -185,3 +188,15 @@ def test_views_of_details_are_audited_but_refusals_are_not_views(world, login_as
     login_as(people["other_principal"]).get(f"/incidents/{incident.id}")
     assert not AuditEntry.select().where(AuditEntry.action == "incident.view").exists()
     assert User.select().count() > 0
+
+
+@pytest.mark.parametrize("actor", ["admin", "observer", "other_staff", "other_principal"])
+def test_htmx_requests_get_the_same_404(world, login_as, actor):
+    people, incidents = world
+    client = login_as(people[actor])
+    client.environ_base["HTTP_HX_REQUEST"] = "true"
+    for incident in incidents.values():
+        for action in MAY:
+            response = call(client, action, incident)
+            assert response.status_code == 404, (action, response.status_code)
+            assert incident.reference.encode() not in response.data
