@@ -1,5 +1,7 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -32,6 +34,13 @@ from .services import (
 )
 
 MAX_STUDENTS = 30
+
+
+def to_utc(local):
+    if local is None:
+        return None
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh"))
+    return local.replace(tzinfo=zone).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 class StudentForm(Form):
@@ -85,8 +94,13 @@ class IncidentForm(FlaskForm):
                                                     validators=[Optional()])
     del _agency
 
+    def occurred_at_utc(self):
+        """The time typed (local, the office's time zone) as naive UTC, as times are stored."""
+        return to_utc(self.occurred_at.data)
+
     def validate_occurred_at(self, field):
-        if field.data and field.data > dt.datetime.now() + dt.timedelta(hours=8):
+        if field.data and to_utc(field.data) > dt.datetime.now(dt.UTC).replace(
+                tzinfo=None) + dt.timedelta(minutes=10):
             raise ValidationError(_l("Thời điểm xảy ra không thể ở tương lai."))
 
     def validate_students(self, field):
@@ -151,6 +165,9 @@ class CorrectionForm(FlaskForm):
     description = TextAreaField(_l("Mô tả sự việc"))
     immediate_actions = TextAreaField(_l("Biện pháp đã làm ngay"))
     reason = StringField(_l("Lý do đính chính"), validators=[DataRequired()])
+
+    def occurred_at_utc(self):
+        return to_utc(self.occurred_at.data)
 
 
 class AttachmentForm(FlaskForm):

@@ -157,9 +157,10 @@ def new():
         if valid and school is not None:
             incident = services.create_incident(
                 current_user, school,
-                {name: getattr(form, name).data for name in (
-                    "occurred_at", "place", "category", "caused_by", "severity", "sensitive",
+                {**{name: getattr(form, name).data for name in (
+                    "place", "category", "caused_by", "severity", "sensitive",
                     "summary", "description", "immediate_actions")},
+                 "occurred_at": form.occurred_at_utc()},
                 form.student_rows(), form.referral_dates(),
             )
             return redirect_to(url_for(".created", incident_id=incident.id))
@@ -346,6 +347,7 @@ def corrections(incident_id):
     if not form.validate():
         return _detail_page(incident, status=422, correction_form=form)
     changes = {name: getattr(form, name).data for name in services.CORRECTABLE}
+    changes["occurred_at"] = form.occurred_at_utc()
     try:
         services.correct(current_user, incident, _version(), changes, form.reason.data)
     except services.Conflict as conflict:

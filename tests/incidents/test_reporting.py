@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 from district.models import (
@@ -39,6 +40,10 @@ def test_staff_reports_an_incident_of_their_school(district, login_as):
     assert re.fullmatch(r"VV-\d{4}-0001", incident.reference)
     assert incident.school_id == district.preschool.id and incident.status == "reported"
     assert incident.summary_search == "hoc sinh bi ban danh trong gio ra choi"
+    # Typed in Vietnam's time (UTC+7), stored as UTC, shown back as typed.
+    assert incident.occurred_at == dt.datetime(2026, 11, 20, 2, 30)
+    page = login_as(district.staff).get(f"/incidents/{incident.id}").get_data(as_text=True)
+    assert "20/11/2026 09:30" in page
     names = sorted(s.full_name for s in IncidentStudent.select())
     assert names == ["Lê Văn Cường", "Trần Thị Bích"]
     assert IncidentChecklistItem.select().count() == 4
