@@ -134,6 +134,7 @@ TRANSITIONS = {
     ("closed", "handling"): (OFFICER_ONLY, ("reason",)),
 }
 OPEN_STATUSES = ("reported", "verifying", "handling", "referred")
+ATTACHMENT_MAX_MB = 20
 URGENT_HOURS = 12
 
 
@@ -538,7 +539,7 @@ def add_attachment(actor, incident, file_storage):
     from ..files import store
 
     with database.atomic():
-        stored = store(file_storage, ["image", "pdf"], actor)
+        stored = store(file_storage, ["image", "pdf"], actor, max_mb=ATTACHMENT_MAX_MB)
         attachment = IncidentAttachment.create(incident=incident.id, file=stored.id)
         _event(incident, actor, "attachment", incident.version,
                details={"name": stored.original_name})

@@ -276,3 +276,20 @@ def test_assignment_only_to_staff_of_the_school(district, login_as, report):
         data={"assignee": district.staff2.id, "version": incident.version + 5})
     assert stale.status_code == 409
     assert Incident.get_by_id(incident.id).assignee_id is None
+
+
+def test_attachment_over_20_mb_is_refused(district, report, app):
+    import io
+
+    import pytest
+    from werkzeug.datastructures import FileStorage
+
+    from district.files import UploadError
+    from district.incidents import services
+
+    incident = report(district.staff)
+    big = b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024 + 10)
+    with app.test_request_context(), pytest.raises(UploadError, match="20 MB"):
+        services.add_attachment(district.staff, incident,
+                                FileStorage(io.BytesIO(big), filename="lon.pdf"))
+    assert incident.attachments.count() == 0
