@@ -293,3 +293,13 @@ def test_attachment_over_20_mb_is_refused(district, report, app):
         services.add_attachment(district.staff, incident,
                                 FileStorage(io.BytesIO(big), filename="lon.pdf"))
     assert incident.attachments.count() == 0
+
+
+def test_htmx_filter_returns_the_results_fragment(district, login_as, report):
+    hit = report(district.staff, summary="Học sinh bị xô đẩy ở cầu thang")
+    response = login_as(district.officer).get("/incidents/?q=cau+thang",
+                                              headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and 'id="incident-counters"' in html
+    assert hit.reference in html
+    assert "HX-Request" in response.headers.get("Vary", "")
