@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 ROOT = Path(__file__).resolve().parent.parent
 
 # One blueprint package per feature; each has views.py (the blueprint `bp`), forms.py, services.py.
-FEATURES = ("main", "auth", "notifications", "admin", "directives", "rosters")
+FEATURES = ("main", "auth", "notifications", "admin", "directives", "rosters", "incidents")
 
 
 def create_app(test_config=None):

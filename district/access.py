@@ -175,3 +175,11 @@ def get_visible_or_404(query, object_id):
         return query.where(model.id == object_id).get()
     except model.DoesNotExist:
         abort(404)
+
+
+def incident_aggregates_scope(user):
+    """The incidents counted in aggregates (counts by category, level, severity, month; never a
+    row): officers and the observer count every incident, nobody else any."""
+    if user.role in (OFFICER, OBSERVER):
+        return Incident.select()
+    return nothing(Incident)

@@ -317,6 +317,7 @@ class Incident(BaseModel):
     class Meta:
         indexes = (
             (("school", "status"), False),
+            (("school", "reported_at"), False),  # migration 0030
             (("reported_by",), False),
             (("assignee",), False),
         )
@@ -352,11 +353,17 @@ class IncidentEvent(BaseModel):
     note = TextField(default="")
     details = JSONField(null=True)
 
+    class Meta:
+        indexes = ((("incident", "at"), False),)  # migration 0030
+
 
 class IncidentView(BaseModel):
     incident = ForeignKeyField(Incident, backref="views", on_delete="RESTRICT")
     user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("incident", "at"), False),)  # migration 0030
 
 
 class IncidentChecklistItem(BaseModel):

@@ -1,0 +1,174 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ..forms import BLANK, choices
+from ..models import REFERRAL_AGENCIES
+from .services import (
+    AGENCY_LABELS,
+    CATEGORY_LABELS,
+    CAUSER_LABELS,
+    OUTCOME_LABELS,
+    PLACE_LABELS,
+    SEVERITY_LABELS,
+    SEX_LABELS,
+    STUDENT_ROLE_LABELS,
+)
+
+MAX_STUDENTS = 30
+
+
+def to_utc(local):
+    if local is None:
+        return None
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh"))
+    return local.replace(tzinfo=zone).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+class StudentForm(Form):
+    """One student concerned; a row left wholly empty is ignored."""
+
+    full_name = StringField(_l("Họ và tên"), validators=[Length(max=150)])
+    class_name = StringField(_l("Lớp"), validators=[Length(max=40)])
+    sex = SelectField(_l("Giới tính"), choices=choices(SEX_LABELS, blank=BLANK),
+                      validate_choice=False)
+    birth_year = IntegerField(_l("Năm sinh"), validators=[Optional(), NumberRange(1990, 2030)])
+    role = SelectField(_l("Vai trò trong vụ việc"),
+                       choices=choices(STUDENT_ROLE_LABELS, blank=BLANK), validate_choice=False)
+
+    def is_blank(self):
+        return not any(((self.full_name.data or "").strip(), (self.class_name.data or "").strip(),
+                        self.sex.data, self.birth_year.data, self.role.data))
+
+    def validate_full_name(self, field):
+        if not self.is_blank() and not (field.data or "").strip():
+            raise ValidationError(_l("Nhập họ tên học sinh."))
+
+    def validate_role(self, field):
+        if not self.is_blank() and field.data not in STUDENT_ROLE_LABELS:
+            raise ValidationError(_l("Chọn vai trò của học sinh."))
+
+    def validate_sex(self, field):
+        if field.data and field.data not in SEX_LABELS:
+            raise ValidationError(_l("Giới tính không hợp lệ."))
+
+
+class IncidentForm(FlaskForm):
+    school_id = SelectField(_l("Trường"), choices=[], validate_choice=False)
+    occurred_at = DateTimeLocalField(_l("Thời điểm xảy ra"), validators=[DataRequired()])
+    place = SelectField(_l("Nơi xảy ra"), choices=choices(PLACE_LABELS, blank=BLANK),
+                        validators=[DataRequired()])
+    category = SelectField(_l("Loại vụ việc"), choices=choices(CATEGORY_LABELS, blank=BLANK),
+                           validators=[DataRequired()])
+    caused_by = SelectField(_l("Người gây ra"), choices=choices(CAUSER_LABELS, blank=BLANK),
+                            validators=[DataRequired()])
+    severity = SelectField(_l("Mức độ"), choices=choices(SEVERITY_LABELS, blank=BLANK),
+                           validators=[DataRequired()])
+    sensitive = BooleanField(_l("Nhạy cảm (chỉ hiệu trưởng, người báo cáo, người được giao "
+                                "và chuyên viên được xem)"))
+    summary = StringField(_l("Tóm tắt (không ghi tên)"),
+                          validators=[DataRequired(), Length(max=500)])
+    description = TextAreaField(_l("Mô tả sự việc"), validators=[DataRequired()])
+    immediate_actions = TextAreaField(_l("Biện pháp đã làm ngay"))
+    students = FieldList(FormField(StudentForm), min_entries=1, max_entries=MAX_STUDENTS)
+    for _agency in REFERRAL_AGENCIES:
+        locals()[f"referral_{_agency}"] = DateField(AGENCY_LABELS[_agency],
+                                                    validators=[Optional()])
+    del _agency
+
+    def occurred_at_utc(self):
+        """The time typed (local, the office's time zone) as naive UTC, as times are stored."""
+        return to_utc(self.occurred_at.data)
+
+    def validate_occurred_at(self, field):
+        if field.data and to_utc(field.data) > dt.datetime.now(dt.UTC).replace(
+                tzinfo=None) + dt.timedelta(minutes=10):
+            raise ValidationError(_l("Thời điểm xảy ra không thể ở tương lai."))
+
+    def validate_students(self, field):
+        if not any(not entry.form.is_blank() for entry in field.entries):
+            raise ValidationError(_l("Nhập ít nhất một học sinh liên quan."))
+
+    def student_rows(self):
+        rows = []
+        for entry in self.students.entries:
+            sub = entry.form
+            if sub.is_blank():
+                continue
+            rows.append({
+                "full_name": sub.full_name.data.strip(),
+                "class_name": (sub.class_name.data or "").strip(),
+                "sex": sub.sex.data or "",
+                "birth_year": sub.birth_year.data,
+                "role": sub.role.data,
+            })
+        return rows
+
+    def referral_dates(self):
+        return {a: getattr(self, f"referral_{a}").data for a in REFERRAL_AGENCIES
+                if getattr(self, f"referral_{a}").data}
+
+    def referral_fields(self):
+        return [getattr(self, f"referral_{a}") for a in REFERRAL_AGENCIES]
+
+
+class StatusForm(FlaskForm):
+    version = HiddenField()
+    to = SelectField(_l("Chuyển sang"), choices=[], validate_choice=False)
+    note = TextAreaField(_l("Ghi chú"))
+    outcome = SelectField(_l("Kết quả xử lý"), choices=choices(OUTCOME_LABELS, blank=BLANK))
+    agency = SelectField(_l("Cơ quan chức năng"), choices=choices(AGENCY_LABELS, blank=BLANK))
+    referred_on = DateField(_l("Ngày chuyển"), validators=[Optional()])
+    reason = StringField(_l("Lý do mở lại"))
+    context = HiddenField()
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("Ghi chú"), validators=[DataRequired()])
+
+
+class AssignForm(FlaskForm):
+    version = HiddenField()
+    assignee = SelectField(_l("Giao cho"), choices=[], validate_choice=False)
+
+
+class CorrectionForm(FlaskForm):
+    version = HiddenField()
+    occurred_at = DateTimeLocalField(_l("Thời điểm xảy ra"), validators=[Optional()])
+    place = SelectField(_l("Nơi xảy ra"), choices=choices(PLACE_LABELS, blank=BLANK),
+                         validate_choice=False)
+    category = SelectField(_l("Loại vụ việc"), choices=choices(CATEGORY_LABELS, blank=BLANK),
+                         validate_choice=False)
+    caused_by = SelectField(_l("Người gây ra"), choices=choices(CAUSER_LABELS, blank=BLANK),
+                         validate_choice=False)
+    severity = SelectField(_l("Mức độ"), choices=choices(SEVERITY_LABELS, blank=BLANK),
+                         validate_choice=False)
+    summary = StringField(_l("Tóm tắt"), validators=[Length(max=500)])
+    description = TextAreaField(_l("Mô tả sự việc"))
+    immediate_actions = TextAreaField(_l("Biện pháp đã làm ngay"))
+    reason = StringField(_l("Lý do đính chính"), validators=[DataRequired()])
+
+    def occurred_at_utc(self):
+        return to_utc(self.occurred_at.data)
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("Ảnh hoặc PDF (tối đa 20 MB)"), validators=[FileRequired()])

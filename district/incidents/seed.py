@@ -1,0 +1,173 @@
+"""Demo incidents (seeds/incidents.json): about sixty fictional cases across the demo schools, in
+every status and category, with timelines consistent with their status. Dates are relative to
+the day the demo is loaded. Loaded only while there is no incident yet."""
+
+import datetime as dt
+import json
+
+from ..audit import record
+from ..models import (
+    CHECKLIST_ITEMS,
+    Incident,
+    IncidentChecklistItem,
+    IncidentEvent,
+    IncidentReferral,
+    IncidentStudent,
+    IncidentView,
+    School,
+    User,
+    utcnow,
+)
+from ..text import clean, fold
+
+CLASS_NAMES = {
+    "mam_non": ["Mầm 1", "Chồi 2", "Lá 1", "Lá 3"],
+    "tieu_hoc": ["2A", "3B", "4A", "5C"],
+    "thcs": ["6A", "7B", "8A", "9C"],
+    "lien_cap": ["5A", "6B", "7A", "8C"],
+}
+BIRTH_YEAR = {"Mầm": 3, "Chồi": 4, "Lá": 5}
+PATHS = {
+    "reported": [],
+    "verifying": ["verifying"],
+    "handling": ["verifying", "handling"],
+    "referred": ["verifying", "referred"],
+    "resolved": ["verifying", "handling", "resolved"],
+    "closed": ["verifying", "handling", "resolved", "closed"],
+}
+# Hours after the report at which each step happened.
+STEP_HOURS = {"verifying": 3, "handling": 30, "referred": 40, "resolved": 24 * 6,
+              "closed": 24 * 10}
+AGENCY = {"sexual_abuse": "police", "self_harm": "health", "neglect": "labour_social",
+          "other": "police"}
+OUTCOME = {"sexual_abuse": "referred_concluded", "physical": "disciplined",
+           "cyberbullying": "disciplined", "bullying": "handled_at_school"}
+
+
+def _birth_year(class_name, today):
+    for prefix, age in BIRTH_YEAR.items():
+        if class_name.startswith(prefix):
+            return today.year - age
+    grade = int("".join(ch for ch in class_name if ch.isdigit()) or 6)
+    return today.year - 6 - grade
+
+
+def load(seeds_dir):
+    if Incident.select().exists():
+        return "incidents: already present, left alone"
+    data = json.loads((seeds_dir / "incidents.json").read_text(encoding="utf-8"))
+    scenarios = {s["key"]: s for s in data["scenarios"]}
+    schools = {s.code: s for s in School.select()}
+    users = {u.username: u for u in User.select()}
+    officer = users.get("chuyenvien1")
+    now = utcnow().replace(second=0, microsecond=0)
+    counters = {}
+    created = 0
+    def reported_time(n, case):
+        at = now - dt.timedelta(days=case["days_ago"]) + dt.timedelta(
+            hours=case["hour"] - now.hour - 7, minutes=(n * 7) % 60)
+        return min(at, now - dt.timedelta(minutes=30 + n))
+
+    # Numbered in the order they were reported, as they would have been.
+    ordered = sorted(enumerate(data["cases"]), key=lambda pair: reported_time(*pair))
+    for n, case in ordered:
+        school = schools.get(case["school"])
+        if school is None:
+            continue
+        code = school.code.lower()
+        principal = users.get(f"ht.{code}")
+        reporter = users.get(f"{case['reporter']}.{code}") or principal
+        assignee = users.get(f"gv2.{code}") if case.get("assigned") else None
+        if principal is None or reporter is None:
+            continue
+        sc = scenarios[case["scenario"]]
+        reported_at = reported_time(n, case)
+        year = reported_at.year
+        counters[year] = counters.get(year, 0) + 1
+        status = case["status"]
+        incident = Incident.create(
+            reference=f"VV-{year}-{counters[year]:04d}",
+            school=school, reported_by=reporter, reported_at=reported_at,
+            occurred_at=reported_at - dt.timedelta(hours=2 + n % 20),
+            place=sc["place"], category=sc["category"], caused_by=sc["caused_by"],
+            severity=sc["severity"], sensitive=sc["category"] == "sexual_abuse",
+            summary=clean(sc["summary"]), summary_search=fold(sc["summary"]),
+            description=sc["description"], immediate_actions=sc["actions"],
+            status=status, assignee=assignee, updated_at=reported_at,
+        )
+        classes = CLASS_NAMES[school.level]
+        IncidentStudent.insert_many([
+            {"incident": incident.id, "full_name": s["full_name"],
+             "class_name": classes[(n + i) % len(classes)], "sex": s["sex"],
+             "birth_year": _birth_year(classes[(n + i) % len(classes)], reported_at),
+             "role": s["role"]}
+            for i, s in enumerate(case["students"])
+        ]).execute()
+        original = {k: getattr(incident, k) for k in ("place", "category", "caused_by",
+                    "severity", "summary", "description", "immediate_actions")}
+        original["occurred_at"] = incident.occurred_at.isoformat()
+        original["immediate_actions"] = incident.immediate_actions
+        events = [{"incident": incident.id, "actor": reporter.id, "at": reported_at,
+                   "kind": "created", "to_status": "reported", "from_status": "", "note": "",
+                   "details": {"version": 1, "referrals": [], "original": original}}]
+        version = 1
+        previous = "reported"
+        last_at = reported_at
+        if assignee:
+            version += 1
+            last_at = reported_at + dt.timedelta(hours=2)
+            events.append({"incident": incident.id, "actor": principal.id, "at": last_at,
+                           "kind": "assignment", "from_status": "", "to_status": "",
+                           "note": "Giao tổ tư vấn theo dõi, hỗ trợ em học sinh.",
+                           "details": {"version": version,
+                                       "assignee": assignee.full_name}})
+        outcome = ""
+        closed_at = None
+        for step in PATHS[status]:
+            version += 1
+            at = min(reported_at + dt.timedelta(hours=STEP_HOURS[step]),
+                     now - dt.timedelta(minutes=5))
+            actor = officer if step == "closed" and officer else principal
+            details = {"version": version}
+            note = ""
+            if step == "referred":
+                agency = AGENCY.get(sc["category"], "commune")
+                details.update(agency=agency, referred_on=at.date().isoformat())
+                IncidentReferral.create(incident=incident, agency=agency,
+                                        referred_on=at.date(), created_by=principal,
+                                        created_at=at, note="Đã gửi văn bản và hồ sơ kèm theo.")
+                note = "Vượt quá khả năng xử lý của nhà trường, chuyển cơ quan chức năng."
+            elif step == "resolved":
+                outcome = OUTCOME.get(sc["category"], "handled_at_school")
+                details["outcome"] = outcome
+                note = "Đã họp với phụ huynh, thống nhất biện pháp hỗ trợ và theo dõi."
+            elif step == "closed":
+                closed_at = at
+                note = "Hồ sơ đầy đủ, đồng ý kết thúc."
+            elif step == "verifying":
+                note = "Đã gặp riêng học sinh và giáo viên chủ nhiệm để xác minh."
+            events.append({"incident": incident.id, "actor": actor.id, "at": at,
+                           "kind": "status", "from_status": previous, "to_status": step,
+                           "note": note, "details": details})
+            previous = step
+            last_at = max(last_at, at)
+        IncidentEvent.insert_many(sorted(events, key=lambda e: e["at"])).execute()
+        done = {"reported": 1, "verifying": 2, "handling": 3, "referred": 4, "resolved": 4,
+                "closed": 4}[status] - (n % 2 if status in ("verifying", "handling") else 0)
+        IncidentChecklistItem.insert_many([
+            {"incident": incident.id, "item": item,
+             "done_at": reported_at + dt.timedelta(hours=1 + i * 3) if i < done else None,
+             "done_by": principal.id if i < done else None}
+            for i, item in enumerate(CHECKLIST_ITEMS)
+        ]).execute()
+        if status != "reported":
+            IncidentView.insert_many([
+                {"incident": incident.id, "user": principal.id,
+                 "at": reported_at + dt.timedelta(hours=1)},
+            ] + ([{"incident": incident.id, "user": officer.id,
+                   "at": reported_at + dt.timedelta(hours=5)}] if officer else [])).execute()
+        Incident.update(version=version, outcome=outcome, closed_at=closed_at,
+                        updated_at=last_at).where(Incident.id == incident.id).execute()
+        created += 1
+    record("seed.incidents", target_type="seed", details={"incidents": created})
+    return f"incidents: {created} new"

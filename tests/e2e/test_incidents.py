@@ -1,0 +1,142 @@
+"""A teacher reports an incident; the principal moves it forward in place with HTMX and assigns
+it; an officer closes it once resolved; another school's principal and the admin see nothing."""
+
+import re
+
+from playwright.sync_api import expect
+
+from district.models import Incident, IncidentEvent
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import mark_window, sign_in, window_marker
+
+NOT_FOUND = "Không tìm thấy"
+
+
+def switch_user(page, username):
+    page.goto("/")
+    page.click("details.dropdown summary")
+    page.click("#logout")
+    expect(page).to_have_url(re.compile(r"/login$"))
+    sign_in(page, username, PASSWORD)
+    expect(page.locator("header details.dropdown summary")).to_be_visible()
+
+
+def change_status(page, incident_id, to, **fields):
+    panel = page.locator("#status-panel")
+    panel.locator(f"#to-detail-{incident_id}").select_option(to)
+    for name, value in fields.items():
+        panel.locator(f"[name={name}]").select_option(value)
+    with page.expect_response(lambda r: r.url.endswith(f"/incidents/{incident_id}/status")):
+        panel.locator("button[type=submit]").click()
+
+
+def test_incident_from_report_to_closure(page, district):
+    # A teacher reports.
+    sign_in(page, district.staff.username, PASSWORD)
+    page.goto("/incidents/new")
+    page.fill("input[name=occurred_at]", "2026-11-20T09:30")
+    page.select_option("select[name=place]", "school_yard")
+    page.select_option("select[name=category]", "bullying")
+    page.select_option("select[name=caused_by]", "student")
+    page.select_option("select[name=severity]", "medium")
+    page.fill("input[name=summary]", "Một học sinh bị nhóm bạn xô ngã ở sân trường")
+    page.fill("textarea[name=description]", "Giờ ra chơi, em bị ba bạn xô ngã, trầy đầu gối.")
+    page.fill("input[name='students-0-full_name']", "Nguyễn Gia Bảo")
+    page.fill("input[name='students-0-class_name']", "Lá 2")
+    page.select_option("select[name='students-0-role']", "affected")
+    # Add a second student in place; what was typed stays.
+    with page.expect_response(lambda r: r.url.endswith("/incidents/new")):
+        page.click("button[name=add_student]")
+    expect(page.locator("input[name='students-1-full_name']")).to_be_visible()
+    expect(page.locator("input[name='students-0-full_name']")).to_have_value("Nguyễn Gia Bảo")
+    page.fill("input[name='students-1-full_name']", "Trần Minh Khôi")
+    page.select_option("select[name='students-1-role']", "caused")
+    page.click("#report-form button[name=submit]")
+    expect(page.locator("h1")).to_contain_text("Đã tiếp nhận báo cáo VV-")
+    expect(page.locator(".duty a[href='tel:111']")).to_be_visible()
+    incident = Incident.get()
+    assert incident.students.count() == 2
+
+    # The principal opens it and moves it forward without reloading the page.
+    switch_user(page, district.principal.username)
+    page.goto(f"/incidents/{incident.id}")
+    expect(page.locator("h1")).to_contain_text(incident.reference)
+    mark_window(page)
+    badge = page.locator(f"#status-badge-{incident.id}")
+    expect(badge).to_have_text("Mới tiếp nhận")
+    change_status(page, incident.id, "verifying")
+    expect(badge).to_have_text("Đang xác minh")
+    expect(page.locator("#timeline")).to_contain_text("Đang xác minh")
+    change_status(page, incident.id, "handling")
+    expect(badge).to_have_text("Đang xử lý")
+    assert window_marker(page) == "still-here"
+
+    # ... and assigns it to a teacher, still in place.
+    page.select_option("#assignee", str(district.staff2.id))
+    with page.expect_response(lambda r: r.url.endswith(f"/incidents/{incident.id}/assignment")):
+        page.click("#assignment button[type=submit]")
+    expect(page.locator("#assignee-name")).to_have_text(district.staff2.full_name)
+    expect(page.locator("#timeline")).to_contain_text(district.staff2.full_name)
+    # The status control got the new version: the next change is not a false conflict.
+    change_status(page, incident.id, "resolved", outcome="handled_at_school")
+    expect(badge).to_have_text("Đã xử lý xong")
+    assert window_marker(page) == "still-here"
+    # The principal cannot close: only reopening is offered.
+    options = page.locator(f"#to-detail-{incident.id} option")
+    expect(options).to_have_count(1)
+    expect(options.first).to_have_attribute("value", "handling")
+
+    # An officer sees it in the list and closes it.
+    switch_user(page, district.officer.username)
+    page.goto("/incidents/")
+    expect(page.locator(f"#incident-{incident.id}")).to_contain_text(incident.reference)
+    page.click(f"#incident-{incident.id} a")
+    mark_window(page)
+    change_status(page, incident.id, "closed")
+    expect(page.locator(f"#status-badge-{incident.id}")).to_have_text("Đã kết thúc")
+    assert window_marker(page) == "still-here"
+    assert Incident.get_by_id(incident.id).status == "closed"
+    assert IncidentEvent.select().where(IncidentEvent.kind == "status").count() == 4
+
+    # A principal of another school: not found.
+    switch_user(page, district.other_principal.username)
+    # (Fetched through the page's own session: Chromium would log a navigation's 404 as a
+    # console error, which the page fixture treats as a failure.)
+    response = page.context.request.get(f"/incidents/{incident.id}")
+    assert response.status == 404
+    body = response.text()
+    assert NOT_FOUND in body and incident.reference not in body
+    assert "Nguyễn Gia Bảo" not in body
+
+    # The admin: no incident menu, and the URL is not found either.
+    switch_user(page, "admin")
+    expect(page.locator("header nav")).not_to_contain_text("Vụ việc")
+    assert page.locator("header a[href='/incidents/']").count() == 0
+    assert page.context.request.get("/incidents/").status == 404
+    assert page.context.request.get(f"/incidents/{incident.id}").status == 404
+
+
+def test_status_change_from_the_list_updates_counters_in_place(page, district):
+    from district.incidents import services
+
+    data = {"occurred_at": services.utcnow(), "place": "online", "category": "cyberbullying",
+            "caused_by": "student", "severity": "high", "summary": "Bị bêu riếu trên mạng",
+            "description": "Ảnh chế lan truyền trong nhóm lớp."}
+    student = [{"full_name": "Lê Thu Trang", "class_name": "", "sex": "nu",
+                "birth_year": None, "role": "affected"}]
+    incident = services.create_incident(district.staff, district.preschool, data, student, {})
+    sign_in(page, district.principal.username, PASSWORD)
+    page.goto("/incidents/")
+    mark_window(page)
+    expect(page.locator(".count[data-status=reported]")).to_have_text("1")
+    row = page.locator(f"#incident-{incident.id}")
+    row.locator("summary").click()
+    row.locator("select[name=to]").select_option("verifying")
+    with page.expect_response(lambda r: r.url.endswith(f"/incidents/{incident.id}/status")):
+        row.locator("button[type=submit]").click()
+    expect(page.locator(f"#incident-{incident.id} .incident-status")).to_have_text(
+        "Đang xác minh")
+    expect(page.locator(".count[data-status=verifying]")).to_have_text("1")
+    expect(page.locator(".count[data-status=reported]")).to_have_text("0")
+    assert window_marker(page) == "still-here"
+    expect(page).to_have_url(re.compile(r"/incidents/$"))

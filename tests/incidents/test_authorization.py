@@ -1,0 +1,202 @@
+"""The authorization matrix, generated from tables that mirror DESIGN.md section 1 (who sees which
+incident) and section 3 / the issue (who may do what to an incident they see).
+
+Expected answer: 404 when the user may not see the incident (or the feature), 403 when they see
+it but may not do this, else success (200, or 302 for a form post without JavaScript).
+"""
+
+import io
+
+import pytest
+
+from district.models import AuditEntry, Incident, IncidentEvent, User
+
+# Who is asking, relative to an incident of the preschool reported by `staff` and assigned to
+# `staff2`.
+ACTORS = ("admin", "observer", "officer", "principal", "reporter", "assignee", "other_staff",
+          "other_principal", "other_school_staff")
+
+# DESIGN.md section 1: incident list and detail; sensitive incidents.
+SEES = {
+    "admin": set(),
+    "observer": set(),
+    "officer": {"plain", "sensitive"},
+    "principal": {"plain", "sensitive"},  # own school
+    "reporter": {"plain", "sensitive"},
+    "assignee": {"plain", "sensitive"},
+    "other_staff": set(),  # same school, neither reporter nor assignee
+    "other_principal": set(),
+    "other_school_staff": set(),
+}
+# Section 3 and the issue: who may act on an incident they can see.
+MAY = {
+    "detail": {"officer", "principal", "reporter", "assignee"},
+    "confirmation": {"officer", "principal", "reporter", "assignee"},
+    "download": {"officer", "principal", "reporter", "assignee"},
+    "upload": {"officer", "principal", "reporter", "assignee"},
+    "status": {"officer", "principal"},
+    "assignment": {"officer", "principal"},
+    "notes": {"officer", "principal", "assignee"},
+    "checklist": {"officer", "principal", "assignee"},
+    "corrections": {"officer", "principal", "reporter"},
+}
+# Pages that are not about one incident: the roles that may open them.
+PAGES = {
+    "/incidents/": {"officer", "principal", "reporter", "assignee", "other_staff",
+                    "other_principal", "other_school_staff"},
+    "/incidents/new": {"officer", "principal", "reporter", "assignee", "other_staff",
+                       "other_principal", "other_school_staff"},
+    "/incidents/stats": {"officer", "observer"},
+}
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+       b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+       b"\x00\x00\x00IEND\xaeB`\x82")
+
+
+def expected(actor, kind, action):
+    if kind not in SEES[actor]:
+        return 404
+    return "ok" if actor in MAY[action] else 403
+
+
+@pytest.fixture
+def world(district, make_user, report, app):
+    from district.incidents import services
+
+    district.staff3 = make_user("staff", district.preschool, full_name="Hồ Thị Ngọc")
+    people = {
+        "admin": district.admin, "observer": district.observer, "officer": district.officer,
+        "principal": district.principal, "reporter": district.staff,
+        "assignee": district.staff2, "other_staff": district.staff3,
+        "other_principal": district.other_principal,
+        "other_school_staff": district.other_staff,
+    }
+    incidents = {}
+    for kind in ("plain", "sensitive"):
+        category = "sexual_abuse" if kind == "sensitive" else "bullying"
+        incident = report(district.staff, category=category)
+        services.assign(district.principal, incident, incident.version, district.staff2.id)
+        with app.test_request_context():
+            from district.files import store_bytes
+            stored = store_bytes(PNG, "anh.png", "image/png", district.staff)
+        from district.models import IncidentAttachment
+        incident.attachment = IncidentAttachment.create(incident=incident.id, file=stored.id)
+        incidents[kind] = Incident.get_by_id(incident.id)
+        incidents[kind].attachment = incident.attachment
+    assert incidents["sensitive"].sensitive
+    return people, incidents
+
+
+def call(client, action, incident):
+    base = f"/incidents/{incident.id}"
+    v = str(incident.version)
+    if action == "detail":
+        return client.get(base)
+    if action == "confirmation":
+        return client.get(f"{base}/reported")
+    if action == "download":
+        return client.get(f"{base}/attachments/{incident.attachment.id}")
+    if action == "upload":
+        return client.post(f"{base}/attachments",
+                           data={"file": (io.BytesIO(PNG), "b.png")},
+                           content_type="multipart/form-data")
+    if action == "status":
+        return client.post(f"{base}/status", data={"to": "verifying", "version": v})
+    if action == "assignment":
+        return client.post(f"{base}/assignment",
+                           data={"assignee": str(incident.reported_by_id), "version": v})
+    if action == "notes":
+        return client.post(f"{base}/notes", data={"note": "Đã gặp phụ huynh."})
+    if action == "checklist":
+        return client.post(f"{base}/checklist/harm_assessed", data={"done": "1"})
+    if action == "corrections":
+        return client.post(f"{base}/corrections",
+                           data={"severity": "high", "reason": "Thông tin mới", "version": v})
+    raise AssertionError(action)
+
+
+CASES = [(a, k, act) for a in ACTORS for k in ("plain", "sensitive") for act in MAY]
+
+
+@pytest.mark.parametrize(("actor", "kind", "action"), CASES)
+def test_incident_endpoint_answers_by_role(world, login_as, actor, kind, action):
+    people, incidents = world
+    incident = incidents[kind]
+    events_before = IncidentEvent.select().where(IncidentEvent.incident == incident.id).count()
+    response = call(login_as(people[actor]), action, incident)
+    want = expected(actor, kind, action)
+    after = Incident.get_by_id(incident.id)
+    events_after = IncidentEvent.select().where(IncidentEvent.incident == incident.id).count()
+    if want == "ok":
+        assert response.status_code in (200, 302), response.data[:300]
+        if action == "download":
+            assert response.headers["Content-Disposition"].startswith("attachment")
+            assert response.data == PNG
+        response.close()
+    else:
+        assert response.status_code == want
+        # Refused: nothing about the incident changed.
+        assert (after.status, after.version, after.assignee_id, after.severity) == (
+            incident.status, incident.version, incident.assignee_id, incident.severity)
+        assert events_after == events_before
+        assert incident.summary.encode() not in response.data
+        assert "Nguyễn Minh An".encode() not in response.data
+
+
+@pytest.mark.parametrize(("actor", "url"), [(a, u) for a in ACTORS for u in PAGES])
+def test_pages_answer_by_role(world, login_as, actor, url):
+    people, _incidents = world
+    response = login_as(people[actor]).get(url)
+    assert response.status_code == (200 if actor in PAGES[url] else 404)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_list_shows_exactly_what_the_role_may_see(world, login_as, actor):
+    people, incidents = world
+    if actor not in PAGES["/incidents/"]:
+        return
+    page = login_as(people[actor]).get("/incidents/").get_data(as_text=True)
+    for kind, incident in incidents.items():
+        assert (incident.reference in page) == (kind in SEES[actor]), (actor, kind)
+
+
+def test_admin_has_no_incident_menu_and_sees_no_count(world, login_as):
+    people, _ = world
+    home = login_as(people["admin"]).get("/").get_data(as_text=True)
+    assert "/incidents/" not in home
+    assert "Vụ việc" not in home.split("<main")[0]
+
+
+def test_observer_home_has_only_aggregates(world, login_as):
+    people, incidents = world
+    home = login_as(people["observer"]).get("/").get_data(as_text=True)
+    assert "/incidents/stats" in home
+    for incident in incidents.values():
+        assert incident.reference not in home
+
+
+def test_download_of_another_incidents_attachment_is_404(world, login_as):
+    people, incidents = world
+    plain, sensitive = incidents["plain"], incidents["sensitive"]
+    url = f"/incidents/{plain.id}/attachments/{sensitive.attachment.id}"
+    assert login_as(people["officer"]).get(url).status_code == 404
+
+
+def test_views_of_details_are_audited_but_refusals_are_not_views(world, login_as):
+    people, incidents = world
+    incident = incidents["plain"]
+    login_as(people["other_principal"]).get(f"/incidents/{incident.id}")
+    assert not AuditEntry.select().where(AuditEntry.action == "incident.view").exists()
+    assert User.select().count() > 0
+
+
+@pytest.mark.parametrize("actor", ["admin", "observer", "other_staff", "other_principal"])
+def test_htmx_requests_get_the_same_404(world, login_as, actor):
+    people, incidents = world
+    client = login_as(people[actor])
+    client.environ_base["HTTP_HX_REQUEST"] = "true"
+    for incident in incidents.values():
+        for action in MAY:
+            response = call(client, action, incident)
+            assert response.status_code == 404, (action, response.status_code)
+            assert incident.reference.encode() not in response.data
