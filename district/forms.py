@@ -5,6 +5,7 @@ in English only, so `Form` translates them through our catalogues, where
 translations/wtforms/vi/ holds their Vietnamese.
 """
 
+import wtforms
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -21,10 +22,21 @@ class _BabelTranslations:
         return get_translations().ungettext(singular, plural, n)
 
 
+class _TranslatedMeta:
+    def get_translations(self, form):
+        return _BabelTranslations()
+
+
 class Form(FlaskForm):
-    class Meta:
-        def get_translations(self, form):
-            return _BabelTranslations()
+    class Meta(_TranslatedMeta):
+        pass
+
+
+class SubForm(wtforms.Form):
+    """A form nested in another (FormField): no CSRF token of its own, same translations."""
+
+    class Meta(_TranslatedMeta):
+        pass
 
 
 def choices(pairs, blank=None):

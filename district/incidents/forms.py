@@ -3,14 +3,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -20,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import BLANK, choices
+from ..forms import BLANK, Form, SubForm, choices
 from ..models import REFERRAL_AGENCIES
 from .services import (
     AGENCY_LABELS,
@@ -43,7 +41,7 @@ def to_utc(local):
     return local.replace(tzinfo=zone).astimezone(dt.UTC).replace(tzinfo=None)
 
 
-class StudentForm(Form):
+class StudentForm(SubForm):
     """One student concerned; a row left wholly empty is ignored."""
 
     full_name = StringField(_l("Họ và tên"), validators=[Length(max=150)])
@@ -71,7 +69,7 @@ class StudentForm(Form):
             raise ValidationError(_l("Giới tính không hợp lệ."))
 
 
-class IncidentForm(FlaskForm):
+class IncidentForm(Form):
     school_id = SelectField(_l("Trường"), choices=[], validate_choice=False)
     occurred_at = DateTimeLocalField(_l("Thời điểm xảy ra"), validators=[DataRequired()])
     place = SelectField(_l("Nơi xảy ra"), choices=choices(PLACE_LABELS, blank=BLANK),
@@ -130,7 +128,7 @@ class IncidentForm(FlaskForm):
         return [getattr(self, f"referral_{a}") for a in REFERRAL_AGENCIES]
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     version = HiddenField()
     to = SelectField(_l("Chuyển sang"), choices=[], validate_choice=False)
     note = TextAreaField(_l("Ghi chú"))
@@ -141,16 +139,16 @@ class StatusForm(FlaskForm):
     context = HiddenField()
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField(_l("Ghi chú"), validators=[DataRequired()])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     version = HiddenField()
     assignee = SelectField(_l("Giao cho"), choices=[], validate_choice=False)
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     version = HiddenField()
     occurred_at = DateTimeLocalField(_l("Thời điểm xảy ra"), validators=[Optional()])
     place = SelectField(_l("Nơi xảy ra"), choices=choices(PLACE_LABELS, blank=BLANK),
@@ -170,5 +168,5 @@ class CorrectionForm(FlaskForm):
         return to_utc(self.occurred_at.data)
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(_l("Ảnh hoặc PDF (tối đa 20 MB)"), validators=[FileRequired()])
