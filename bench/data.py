@@ -6,9 +6,23 @@ import random
 from werkzeug.security import generate_password_hash
 
 from district.admin.services import school_values, user_values
-from district.models import Directive, Recipient, Roster, School, User, utcnow
+from district.models import (
+    INCIDENT_CATEGORIES,
+    INCIDENT_CAUSERS,
+    INCIDENT_PLACES,
+    INCIDENT_STATUSES,
+    SEVERITIES,
+    Directive,
+    Incident,
+    Recipient,
+    Roster,
+    School,
+    User,
+    utcnow,
+)
 
 DIRECTIVES = 40
+INCIDENTS = 10_000
 
 PASSWORD = "Bench2026"
 LEVELS = ("mam_non", "tieu_hoc", "thcs", "lien_cap")
@@ -47,9 +61,37 @@ def fill(n_schools):
     officer = User.get(User.username == "chuyenvien")
     fill_rosters(school_ids)
     directive_ids = fill_directives(officer, school_ids)
+    incident_id = fill_incidents(school_ids)
     return {"school_ids": school_ids, "directive_id": directive_ids[-1],
+            "incident_id": incident_id,
             "summary": f"{len(users)} accounts, {len(directive_ids)} directives to every school "
-                       f"({len(directive_ids) * len(school_ids)} recipients)"}
+                       f"({len(directive_ids) * len(school_ids)} recipients), "
+                       f"{INCIDENTS} incidents"}
+
+
+def fill_incidents(school_ids):
+    """INCIDENTS incidents spread over the schools, the past two years, every status."""
+    rng = random.Random(111)
+    staff = {u.school_id: u.id for u in User.select().where(User.role == "staff")}
+    year = dt.date.today().year
+    rows = []
+    for n in range(INCIDENTS):
+        school_id = school_ids[n % len(school_ids)]
+        at = utcnow() - dt.timedelta(hours=rng.randint(1, 24 * 700))
+        category = rng.choice(INCIDENT_CATEGORIES)
+        rows.append({
+            "reference": f"VV-{year}-B{n:05d}", "school": school_id,
+            "reported_by": staff[school_id], "reported_at": at, "occurred_at": at,
+            "place": rng.choice(INCIDENT_PLACES), "category": category,
+            "caused_by": rng.choice(INCIDENT_CAUSERS), "severity": rng.choice(SEVERITIES),
+            "sensitive": category == "sexual_abuse",
+            "summary": f"Học sinh bị bắt nạt trong giờ ra chơi, lần {n}",
+            "summary_search": f"hoc sinh bi bat nat trong gio ra choi, lan {n}",
+            "status": rng.choice(INCIDENT_STATUSES), "updated_at": at,
+        })
+    for start in range(0, len(rows), 500):
+        Incident.insert_many(rows[start:start + 500]).execute()
+    return Incident.select(Incident.id).order_by(Incident.id.desc()).first().id
 
 
 def fill_rosters(school_ids):
@@ -114,6 +156,13 @@ def pages(world):
         ("officer", "chuyenvien", "/rosters/?state=incomplete"),
         ("officer", "chuyenvien", "/rosters/coverage.xlsx"),
         ("principal", "ht.1", "/rosters/"),
+        ("officer", "chuyenvien", "/incidents/"),
+        ("officer", "chuyenvien", "/incidents/?q=bat nat&status=handling"),
+        ("officer", "chuyenvien", f"/incidents/{world['incident_id']}"),
+        ("officer", "chuyenvien", "/incidents/stats"),
+        ("observer", "lanhdao", "/incidents/stats"),
+        ("principal", "ht.0", "/incidents/"),
+        ("staff", "gv1.0", "/incidents/"),
         ("principal", "ht.0", "/"),
         ("staff", "gv1.0", "/notifications/"),
         ("observer", "lanhdao", "/"),
