@@ -15,7 +15,7 @@ run: setup db
 dev: setup db
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
-test: setup .make/test-deps
+test: setup db .make/test-deps
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
