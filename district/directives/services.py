@@ -4,20 +4,16 @@ Every write runs in one transaction with its audit entry. The state of a recipie
 SQL (`state_expr()`), so lists can count, filter and sort by it with a fixed number of queries.
 """
 
-import csv
 import datetime as dt
-import io
 
 import markdown as md
 import nh3
-import openpyxl
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from openpyxl.styles import Font
 from peewee import JOIN, Case, fn
 
-from .. import files
+from .. import exports, files
 from ..access import directives_visible_to, recipients_visible_to
 from ..admin.services import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..audit import record
@@ -657,16 +653,6 @@ def _name(row, attr):
     return (person.full_name or "") if person is not None else ""
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value):
-    """In CSV, text a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _response(r):
     """What the school sent with its acknowledgement: the roster on file, or a file's name."""
     if r.roster_id:
@@ -685,46 +671,22 @@ def _export_row(r):
 
 def export_csv(user, directive, filters):
     rows = list(tracking_rows(user, directive, filters))
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(_export_columns())
-    for r in rows:
-        writer.writerow([v.strftime("%d/%m/%Y %H:%M") if isinstance(v, dt.datetime)
-                         else _csv_cell(v) for v in _export_row(r)])
+    data = exports.csv_bytes(_export_columns(), (_export_row(r) for r in rows))
     with database.atomic():
         record("directive.export", target=directive, details={"format": "csv",
                                                               "rows": len(rows)})
-    return out.getvalue().encode("utf-8")
+    return data
 
 
 def export_xlsx(user, directive, filters):
     rows = list(tracking_rows(user, directive, filters))
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = _("Theo dõi xác nhận")[:31]
-    sheet.append(_export_columns())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        sheet.append(_export_row(r))
-        # Text stays text: a value starting with "=" is not turned into a formula.
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-    for column in ("G", "I", "N"):
-        for cell in sheet[column][1:]:
-            cell.number_format = "dd/mm/yyyy hh:mm"
-    widths = (14, 36, 16, 12, 18, 22, 17, 24, 17, 24, 30, 28, 10, 17)
-    for column, width in zip("ABCDEFGHIJKLMN", widths, strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "C2"
-    out = io.BytesIO()
-    book.save(out)
+    data = exports.xlsx_bytes(
+        _("Theo dõi xác nhận"), _export_columns(), (_export_row(r) for r in rows),
+        widths=(14, 36, 16, 12, 18, 22, 17, 24, 17, 24, 30, 28, 10, 17), freeze="C2")
     with database.atomic():
         record("directive.export", target=directive, details={"format": "xlsx",
                                                               "rows": len(rows)})
-    return out.getvalue()
+    return data
 
 
 # --- Home cards ------------------------------------------------------------------------------

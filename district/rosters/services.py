@@ -7,7 +7,6 @@ school's current roster when it is valid (complete, with or without warnings), e
 Every write runs inside `with database.atomic():` together with its audit entry.
 """
 
-import csv
 import datetime as dt
 import functools
 import io
@@ -22,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from peewee import JOIN, IntegrityError, fn
 
+from .. import exports
 from ..audit import record
 from ..db import database
 from ..models import (
@@ -513,46 +513,23 @@ def coverage_table(query):
     return header, rows
 
 
-def _safe_cell(value):
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def export_csv(actor, query, filters):
     header, rows = coverage_table(query)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(v) for v in row])
+    data = exports.csv_bytes(header, rows)
     with database.atomic():
         record("roster.export", target_type="roster", actor=actor,
                details={"format": "csv", "rows": len(rows), "filters": filters})
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return data
 
 
 def export_xlsx(actor, query, filters):
     header, rows = coverage_table(query)
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = _("Tổ tư vấn")[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
-    for letter, width in zip("ABCDEFGHIJK", (14, 40, 16, 12, 18, 18, 10, 14, 12, 12, 30),
-                             strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
+    data = exports.xlsx_bytes(_("Tổ tư vấn"), header, rows,
+                              widths=(14, 40, 16, 12, 18, 18, 10, 14, 12, 12, 30))
     with database.atomic():
         record("roster.export", target_type="roster", actor=actor,
                details={"format": "xlsx", "rows": len(rows), "filters": filters})
-    return out.getvalue()
+    return data
 
 
 # --- Home-page figures -----------------------------------------------------------------------

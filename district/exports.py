@@ -1,0 +1,61 @@
+"""Tables exported for spreadsheets: CSV that Excel opens in Vietnamese, XLSX with real dates.
+
+Both keep text as text: in CSV a value a spreadsheet would run as a formula (=, +, -, @) gets
+a leading apostrophe; in XLSX such a value is stored as a string cell, shown as typed.
+"""
+
+import csv
+import datetime as dt
+import io
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_value(value):
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_bytes(header, rows):
+    """UTF-8 with a BOM, so Excel shows Vietnamese correctly."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([str(h) for h in header])
+    for row in rows:
+        writer.writerow([_csv_value(v) for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(title, header, rows, widths=(), freeze="A2"):
+    """One sheet: a bold header row, frozen panes, dates as dates (dd/mm/yyyy [hh:mm])."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = str(title)[:31]
+    sheet.append([str(h) for h in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text that looks like a formula stays text
+                cell.data_type = "s"
+            elif isinstance(cell.value, dt.datetime):
+                cell.number_format = "dd/mm/yyyy hh:mm"
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "dd/mm/yyyy"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = freeze
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
