@@ -29,6 +29,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     app.config["VERSION"] = __version__
+    app.json.ensure_ascii = False  # Vietnamese stays readable in JSON (audit details, /healthz)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

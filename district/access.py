@@ -110,6 +110,14 @@ def audit_visible_to(user):
     return nothing(AuditEntry)
 
 
+def audit_details_visible(user, entry):
+    """The admin sees that an incident was read or changed, by whom and when, but never what it
+    is about: the details of incident entries (category, reasons, notes) are incident content."""
+    if user.role == ADMIN and entry.target_type.startswith("incident"):
+        return False
+    return True
+
+
 # --- Directives -------------------------------------------------------------------------------
 
 

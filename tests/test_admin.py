@@ -208,3 +208,17 @@ def test_htmx_search_returns_only_the_results(district, login_as):
     for url in ("/admin/users?q=lan", "/admin/audit"):
         fragment = login_as(district.admin).get(url, headers={"HX-Request": "true"})
         assert fragment.status_code == 200 and "<table" in fragment.get_data(as_text=True)
+
+
+def test_admin_audit_log_never_shows_incident_content(district, login_as):
+    AuditEntry.create(action="incident.correct", target_type="incident", target_id="7",
+                      details={"reason": "Em Nguyễn Minh An khai thêm",
+                               "category": "sexual_abuse"})
+    AuditEntry.create(action="user.update", target_type="user", target_id="3",
+                      details={"full_name": ["Cũ", "Mới"]})
+    admin_page = login_as(district.admin).get("/admin/audit").get_data(as_text=True)
+    assert "<code>incident.correct</code>" in admin_page and "incident #7" in admin_page
+    assert "Nguyễn Minh An" not in admin_page and "sexual_abuse" not in admin_page
+    assert "Mới" in admin_page
+    officer_page = login_as(district.officer).get("/admin/audit").get_data(as_text=True)
+    assert "Nguyễn Minh An" in officer_page

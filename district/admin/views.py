@@ -10,6 +10,7 @@ from ..access import (
     ADMIN,
     OFFICER,
     allow,
+    audit_details_visible,
     audit_visible_to,
     get_visible_or_404,
     schools_visible_to,
@@ -248,4 +249,5 @@ def audit():
     if pages.get_page() > max(pages.get_page_count(), 1):
         abort(404)
     return render("admin/audit.html", block="results", form=form,
-                  entries=pages.get_object_list(), pagination=pages, args=args)
+                  entries=pages.get_object_list(), pagination=pages, args=args,
+                  audit_details_visible=audit_details_visible)
