@@ -44,14 +44,14 @@ def xlsx_bytes(title, header, rows, widths=(), freeze="A2"):
     sheet.append([str(h) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
-        for cell in sheet[sheet.max_row]:
+    for row_number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column, value=value)
             if cell.data_type == "f":  # text that looks like a formula stays text
                 cell.data_type = "s"
-            elif isinstance(cell.value, dt.datetime):
+            elif isinstance(value, dt.datetime):
                 cell.number_format = "dd/mm/yyyy hh:mm"
-            elif isinstance(cell.value, dt.date):
+            elif isinstance(value, dt.date):
                 cell.number_format = "dd/mm/yyyy"
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
