@@ -142,6 +142,14 @@ def recipients_visible_to(user):
     return nothing(Recipient)
 
 
+def own_school_receipts(user):
+    """A school's own receipt of directives (new, read, acknowledged, overdue): what the inbox of
+    its principal and its staff shows. Tracking other schools is `recipients_visible_to`."""
+    if user.role in SCHOOL_USERS:
+        return Recipient.select().where(Recipient.school == user.school_id)
+    return nothing(Recipient)
+
+
 # --- Counseling rosters -----------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from ..access import (
     allow,
     directives_visible_to,
     get_visible_or_404,
+    own_school_receipts,
     recipients_visible_to,
 )
 from ..admin.services import LEVEL_LABELS, OWNERSHIP_LABELS
@@ -277,10 +278,8 @@ def _detail_context(directive):
     recipient = None
     ack_history = []
     if current_user.is_school_user:
-        recipient = (recipients_visible_to(current_user)
-                     .where(Recipient.directive == directive.id).first()
-                     if current_user.role == PRINCIPAL
-                     else services.recipient_for(directive, current_user.school_id))
+        recipient = (own_school_receipts(current_user)
+                     .where(Recipient.directive == directive.id).first())
         if recipient is not None and current_user.role == PRINCIPAL:
             ack_history = list(services.history(recipient))
     attachments = list(DirectiveAttachment.select(DirectiveAttachment, StoredFile)
