@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, Case, IntegrityError, fn
+from peewee import JOIN, Case, Cast, IntegrityError, fn
 
 from .. import access
 from ..audit import record
@@ -105,6 +105,23 @@ LEVEL_LABELS = {
     "thcs": _l("THCS"),
     "lien_cap": _l("Liên cấp"),
 }
+# The fields a correction may change: their labels, and the labels of their values.
+FIELD_LABELS = {
+    "occurred_at": _l("Thời điểm xảy ra"),
+    "place": _l("Nơi xảy ra"),
+    "category": _l("Loại vụ việc"),
+    "caused_by": _l("Người gây ra"),
+    "severity": _l("Mức độ"),
+    "summary": _l("Tóm tắt"),
+    "description": _l("Mô tả sự việc"),
+    "immediate_actions": _l("Biện pháp đã làm ngay"),
+}
+VALUE_LABELS = {
+    "place": PLACE_LABELS,
+    "category": CATEGORY_LABELS,
+    "caused_by": CAUSER_LABELS,
+    "severity": SEVERITY_LABELS,
+}
 EVENT_LABELS = {
     "created": _l("Tiếp nhận báo cáo"),
     "status": _l("Chuyển trạng thái"),
@@ -130,7 +147,8 @@ TRANSITIONS = {
     ("handling", "resolved"): (FORWARD, ("outcome",)),
     ("referred", "resolved"): (FORWARD, ("outcome",)),
     ("resolved", "closed"): (OFFICER_ONLY, ()),
-    ("resolved", "handling"): (FORWARD, ("reason",)),
+    # DESIGN.md section 3: "an officer reviews it and closes it, or reopens it with a reason".
+    ("resolved", "handling"): (OFFICER_ONLY, ("reason",)),
     ("closed", "handling"): (OFFICER_ONLY, ("reason",)),
 }
 OPEN_STATUSES = ("reported", "verifying", "handling", "referred")
@@ -293,13 +311,15 @@ def changes_since(incident_id, version):
 
 
 def next_reference(year):
+    """VV-YYYY-NNNN: the largest number of the year + 1, compared as a number (as text,
+    "VV-2026-9999" sorts after "VV-2026-10000"); at least four digits, more when needed."""
     prefix = f"VV-{year}-"
     last = (
-        Incident.select(fn.MAX(Incident.reference))
+        Incident.select(fn.MAX(Cast(fn.SUBSTR(Incident.reference, len(prefix) + 1), "BIGINT")))
         .where(Incident.reference.startswith(prefix))
         .scalar()
     )
-    number = int(last[len(prefix):]) + 1 if last else 1
+    number = int(last) + 1 if last else 1
     return f"{prefix}{number:04d}"
 
 
@@ -737,6 +757,78 @@ def aggregates(user, year=None):
 def small(n):
     """Counts under 5 are shown as "<5" so that nobody can be singled out."""
     return "<5" if 0 < n < 5 else str(n)
+
+
+SMALL = "<5"  # a count from 1 to 4 (primary suppression)
+HIDDEN = "*"  # a count of 5 or more hidden so that no "<5" can be computed (complementary)
+
+
+def _bounds(values, marks):
+    """What someone who knows the table's total, the cells shown and the rule of `protect` can
+    tell about each suppressed cell: {index: (lowest, highest)}. A "<5" is 1-4; the hidden cell
+    is at least 5 and, being the smallest other non-zero cell (the first one on a tie), below
+    every shown cell before it and not above any shown cell after it. With box bounds and one
+    known sum, every integer between the two bounds is possible (and gives the same display)."""
+    total = sum(values)
+    shown = [n for n, m in zip(values, marks, strict=True) if m is None]
+    rest = total - sum(shown)
+    box = {}
+    for i, mark in enumerate(marks):
+        if mark == SMALL:
+            box[i] = (1, 4)
+        elif mark == HIDDEN:
+            ceiling = min([values[j] - 1 for j in range(i) if marks[j] is None and values[j]]
+                          + [values[j] for j in range(i + 1, len(values))
+                             if marks[j] is None and values[j]], default=total)
+            box[i] = (5, ceiling)
+    low_sum = sum(lo for lo, _hi in box.values())
+    high_sum = sum(hi for _lo, hi in box.values())
+    return {i: (max(lo, rest - (high_sum - hi)), min(hi, rest - (low_sum - lo)))
+            for i, (lo, hi) in box.items()}
+
+
+def protect(values):
+    """The marks of one table of counts that add up to a total the reader may know: None (shown),
+    SMALL (a count of 1-4) or HIDDEN; or None for the whole table (withheld). When a table has
+    a "<5", the smallest other non-zero cell is hidden too (complementary suppression), so the
+    "<5" cannot be computed by subtraction from the total. If even then some suppressed cell
+    has only one possible value, the table is withheld. The decision to withhold depends only
+    on what the display shows, so it tells nothing more. See docs/incidents-decisions.md."""
+    marks = [SMALL if 0 < n < 5 else None for n in values]
+    if SMALL not in marks:
+        return marks
+    candidates = [i for i, n in enumerate(values) if marks[i] is None and n > 0]
+    if candidates:
+        marks[min(candidates, key=lambda i: (values[i], i))] = HIDDEN
+    if all(hi > lo for lo, hi in _bounds(values, marks).values()):
+        return marks
+    return None
+
+
+def shown_table(rows, exact):
+    """[(code, text)] of one table of (code, count) rows, or None when withheld. Officers see
+    exact counts; anyone else sees "<5" and the complementary "*"."""
+    if exact:
+        return [(code, str(n)) for code, n in rows]
+    marks = protect([n for _code, n in rows])
+    if marks is None:
+        return None
+    return [(code, mark or str(n)) for (code, n), mark in zip(rows, marks, strict=True)]
+
+
+def parse_time(value):
+    """A time stored as ISO text in an event (naive UTC), back to a datetime for |datetime."""
+    try:
+        return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return None
+
+
+def parse_day(value):
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return None
 
 
 def home_figures(user):

@@ -38,9 +38,22 @@ bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 READERS = (OFFICER, PRINCIPAL, STAFF)
 FILTERS = ("status", "category", "severity", "school", "level", "date_from", "date_to", "mine",
            "q", "sort")
+MAX_ID = 2**31 - 1  # larger numbers are no row, and overflow SQLite's integers
+MAX_PAGE = 100_000
+YEARS = (2000, 2100)  # what a date or a year in the URL may be; anything else is ignored
+
+
+def _id(value):
+    """A row id typed by someone (form or URL): an int in range, or 0."""
+    value = str(value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_ID:
+        return int(value)
+    return 0
 
 
 def _visible(incident_id):
+    if incident_id > MAX_ID:
+        abort(404)
     return get_visible_or_404(incidents_visible_to(current_user), incident_id)
 
 
@@ -53,9 +66,10 @@ def _version():
 
 def _date(value):
     try:
-        return dt.date.fromisoformat(value) if value else None
+        day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day and YEARS[0] <= day.year <= YEARS[1] else None
 
 
 def list_args(source):
@@ -64,9 +78,19 @@ def list_args(source):
         args[name] = _date(args[name])
     if args["status"] not in services.STATUS_LABELS:
         args["status"] = ""
-    if args["school"] and not args["school"].isdigit():
+    if args["school"] and not _id(args["school"]):
         args["school"] = ""
     return args
+
+
+def _list_url(list_query):
+    """The list URL a row form came from: only the known filters and the page (never a key
+    url_for would take for itself, such as `endpoint` or `_external`)."""
+    args = _url_args(list_args({k: v[0] for k, v in parse_qs(list_query).items()}))
+    page = _id(parse_qs(list_query).get("page", [""])[0])
+    if page > 1:
+        args["page"] = min(page, MAX_PAGE)
+    return url_for(".index", **args)
 
 
 def _url_args(args):
@@ -97,10 +121,7 @@ class _Pages:
 @allow(*READERS)
 def index():
     args = list_args(request.args)
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = min(max(1, _id(request.args.get("page"))), MAX_PAGE)
     per_page = current_app.config["PAGE_SIZE"]
     rows, total = services.list_page(current_user, args, page, per_page)
     schools = []
@@ -134,8 +155,7 @@ def _school_of(form):
     if current_user.role != OFFICER:
         return current_user.school
     school = (schools_visible_to(current_user)
-              .where(School.id == (form.school_id.data if str(form.school_id.data).isdigit()
-                                   else 0), School.active == True)  # noqa: E712
+              .where(School.id == _id(form.school_id.data), School.active == True)  # noqa: E712
               .first())
     if school is None:
         form.school_id.errors = [_("Chọn trường.")]
@@ -155,14 +175,22 @@ def new():
         valid = form.validate()
         school = _school_of(form)
         if valid and school is not None:
-            incident = services.create_incident(
-                current_user, school,
-                {**{name: getattr(form, name).data for name in (
-                    "place", "category", "caused_by", "severity", "sensitive",
-                    "summary", "description", "immediate_actions")},
-                 "occurred_at": form.occurred_at_utc()},
-                form.student_rows(), form.referral_dates(),
-            )
+            try:
+                incident = services.create_incident(
+                    current_user, school,
+                    {**{name: getattr(form, name).data for name in (
+                        "place", "category", "caused_by", "severity", "sensitive",
+                        "summary", "description", "immediate_actions")},
+                     "occurred_at": form.occurred_at_utc()},
+                    form.student_rows(), form.referral_dates(),
+                )
+            except services.IncidentError:
+                current_app.logger.exception("incident report refused")
+                error = _("Chưa ghi được báo cáo (không cấp được số hiệu vụ việc). Thông tin đã "
+                          "nhập vẫn còn trên trang; vui lòng gửi lại, nếu vẫn lỗi hãy báo quản "
+                          "trị hệ thống.")
+                return render("incidents/new.html", block="form", form=form, status=422,
+                              form_error=error)
             return redirect_to(url_for(".created", incident_id=incident.id))
         status = 422
     return render("incidents/new.html", block="form", form=form, status=status)
@@ -179,6 +207,9 @@ def created(incident_id):
 
 
 def _detail_page(incident, status=200, **extra):
+    """The full detail page (students' names included): every render is a view, recorded with
+    its audit entry, whether it answers a GET or a form that failed without JavaScript."""
+    services.record_view(current_user, incident)
     context = services.detail_context(current_user, incident)
     context.update(extra)
     return render("incidents/detail.html", status=status, incident=incident, S=services,
@@ -189,7 +220,6 @@ def _detail_page(incident, status=200, **extra):
 @allow(*READERS)
 def detail(incident_id):
     incident = _visible(incident_id)
-    services.record_view(current_user, incident)
     return _detail_page(incident)
 
 
@@ -237,7 +267,7 @@ def status(incident_id):
         return _status_failure(incident, form, row, list_query, 422, errors=error.errors)
     if not wants_fragment():
         flash(_("Đã chuyển sang “%(status)s”.", status=services.STATUS_LABELS[to]), "success")
-        return redirect_to(url_for(".index", **parse_qs(list_query)) if row
+        return redirect_to(_list_url(list_query) if row
                            else url_for(".detail", incident_id=incident.id))
     if row:
         return _row_update(incident, list_query)
@@ -298,10 +328,7 @@ def assignment(incident_id):
     if not services.may_assign(current_user, incident):
         abort(403)
     form = AssignForm()
-    try:
-        assignee = int(form.assignee.data or 0)
-    except ValueError:
-        assignee = 0
+    assignee = _id(form.assignee.data)
     try:
         services.assign(current_user, incident, _version(), assignee)
     except services.Conflict as conflict:
@@ -379,6 +406,8 @@ def attachments(incident_id):
 @allow(*READERS)
 def attachment(incident_id, attachment_id):
     incident = _visible(incident_id)
+    if attachment_id > MAX_ID:
+        abort(404)
     row = (IncidentAttachment.select()
            .where(IncidentAttachment.id == attachment_id,
                   IncidentAttachment.incident == incident.id)
@@ -395,12 +424,20 @@ def attachment(incident_id, attachment_id):
 @bp.get("/stats")
 @allow(OFFICER, OBSERVER)
 def stats():
-    try:
-        year = int(request.args.get("year", "")) or None
-    except ValueError:
+    """Officers: exact counts, any year or all years. The observer: one year at a time (the
+    current one by default, so no two pages overlap and none can be subtracted from another),
+    each table protected by services.protect."""
+    year = _id(request.args.get("year"))
+    if not YEARS[0] <= year <= YEARS[1]:
         year = None
-    return render("incidents/stats.html", data=services.aggregates(current_user, year=year),
-                  year=year, S=services)
+    exact = current_user.role == OFFICER
+    if not exact and year is None:
+        year = services.utcnow().year
+    data = services.aggregates(current_user, year=year)
+    tables = {key: services.shown_table(data[key], exact)
+              for key in ("category", "level", "severity", "month")}
+    return render("incidents/stats.html", data=data, tables=tables, exact=exact, year=year,
+                  years=YEARS, S=services)
 
 
 @bp.app_template_global()

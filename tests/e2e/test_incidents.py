@@ -81,10 +81,8 @@ def test_incident_from_report_to_closure(page, district):
     change_status(page, incident.id, "resolved", outcome="handled_at_school")
     expect(badge).to_have_text("Đã xử lý xong")
     assert window_marker(page) == "still-here"
-    # The principal cannot close: only reopening is offered.
-    options = page.locator(f"#to-detail-{incident.id} option")
-    expect(options).to_have_count(1)
-    expect(options.first).to_have_attribute("value", "handling")
+    # The principal can neither close nor reopen: the sign-off is the officer's (DESIGN.md 3).
+    expect(page.locator(f"#to-detail-{incident.id}")).to_have_count(0)
 
     # An officer sees it in the list and closes it.
     switch_user(page, district.officer.username)
@@ -92,6 +90,8 @@ def test_incident_from_report_to_closure(page, district):
     expect(page.locator(f"#incident-{incident.id}")).to_contain_text(incident.reference)
     page.click(f"#incident-{incident.id} a")
     mark_window(page)
+    options = page.locator(f"#to-detail-{incident.id} option")
+    expect(options).to_have_count(2)  # close it, or reopen it with a reason
     change_status(page, incident.id, "closed")
     expect(page.locator(f"#status-badge-{incident.id}")).to_have_text("Đã kết thúc")
     assert window_marker(page) == "still-here"

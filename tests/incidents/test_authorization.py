@@ -8,8 +8,16 @@ it but may not do this, else success (200, or 302 for a form post without JavaSc
 import io
 
 import pytest
+from peewee import fn
 
-from district.models import AuditEntry, Incident, IncidentEvent, User
+from district.models import (
+    AuditEntry,
+    Incident,
+    IncidentAttachment,
+    IncidentChecklistItem,
+    IncidentEvent,
+    IncidentView,
+)
 
 # Who is asking, relative to an incident of the preschool reported by `staff` and assigned to
 # `staff2`.
@@ -115,6 +123,50 @@ def call(client, action, incident):
     raise AssertionError(action)
 
 
+def audited(action, incident, user, since=0):
+    return (AuditEntry.select()
+            .where(AuditEntry.action == action, AuditEntry.target_id == str(incident.id),
+                   AuditEntry.actor == user.id, AuditEntry.id > since)
+            .count())
+
+
+def assert_done(action, incident, after, user, new_events, since):
+    """An allowed call did what it says (not merely answered 200/302)."""
+    last = (IncidentEvent.select().where(IncidentEvent.incident == incident.id)
+            .order_by(IncidentEvent.id.desc()).first())
+    writes = {"status", "assignment", "notes", "checklist", "corrections", "upload"}
+    assert new_events == (1 if action in writes else 0), action
+    if action == "detail":
+        assert IncidentView.select().where(IncidentView.incident == incident.id,
+                                           IncidentView.user == user.id).count() == 1
+        assert audited("incident.view", incident, user, since) == 1
+    elif action == "download":
+        assert audited("incident.download", incident, user, since) == 1
+    elif action == "status":
+        assert (after.status, after.version) == ("verifying", incident.version + 1)
+        assert (last.kind, last.to_status, last.actor_id) == ("status", "verifying", user.id)
+    elif action == "assignment":
+        assert after.assignee_id == incident.reported_by_id
+        assert after.version == incident.version + 1 and last.kind == "assignment"
+    elif action == "notes":
+        assert (last.kind, last.note, last.actor_id) == ("note", "Đã gặp phụ huynh.", user.id)
+    elif action == "checklist":
+        item = IncidentChecklistItem.get(incident=incident.id, item="harm_assessed")
+        assert item.done_by_id == user.id and item.done_at is not None
+    elif action == "corrections":
+        assert after.severity == "high" and last.kind == "correction"
+        assert last.details["changes"]["severity"] == [incident.severity, "high"]
+    elif action == "upload":
+        assert IncidentAttachment.select().where(
+            IncidentAttachment.incident == incident.id).count() == 2
+        assert last.kind == "attachment"
+    if action not in {"detail", "download", "confirmation"}:
+        assert audited({"notes": "incident.note", "upload": "incident.attach",
+                        "corrections": "incident.correct", "assignment": "incident.assign",
+                        "status": "incident.status", "checklist": "incident.checklist"}[action],
+                       incident, user, since) == 1
+
+
 CASES = [(a, k, act) for a in ACTORS for k in ("plain", "sensitive") for act in MAY]
 
 
@@ -123,6 +175,7 @@ def test_incident_endpoint_answers_by_role(world, login_as, actor, kind, action)
     people, incidents = world
     incident = incidents[kind]
     events_before = IncidentEvent.select().where(IncidentEvent.incident == incident.id).count()
+    since = AuditEntry.select(fn.MAX(AuditEntry.id)).scalar() or 0
     response = call(login_as(people[actor]), action, incident)
     want = expected(actor, kind, action)
     after = Incident.get_by_id(incident.id)
@@ -133,6 +186,8 @@ def test_incident_endpoint_answers_by_role(world, login_as, actor, kind, action)
             assert response.headers["Content-Disposition"].startswith("attachment")
             assert response.data == PNG
         response.close()
+        assert_done(action, incident, after, people[actor], events_after - events_before,
+                    since)
     else:
         assert response.status_code == want
         # Refused: nothing about the incident changed.
@@ -187,7 +242,50 @@ def test_views_of_details_are_audited_but_refusals_are_not_views(world, login_as
     incident = incidents["plain"]
     login_as(people["other_principal"]).get(f"/incidents/{incident.id}")
     assert not AuditEntry.select().where(AuditEntry.action == "incident.view").exists()
-    assert User.select().count() > 0
+    assert not IncidentView.select().exists()
+    principal = people["principal"]
+    assert login_as(principal).get(f"/incidents/{incident.id}").status_code == 200
+    views = list(IncidentView.select())
+    assert [(v.incident_id, v.user_id) for v in views] == [(incident.id, principal.id)]
+    entries = list(AuditEntry.select().where(AuditEntry.action == "incident.view"))
+    assert len(entries) == 1
+    assert (entries[0].actor_id, entries[0].target_id) == (principal.id, str(incident.id))
+
+
+@pytest.mark.parametrize(("url", "data"), [
+    ("corrections", {"severity": "high"}),  # no reason
+    ("notes", {"note": ""}),
+    ("assignment", {"assignee": "0"}),
+    ("attachments", {}),
+    ("status", {"to": "referred"}),  # no agency, no date
+])
+def test_every_full_page_render_of_the_detail_records_a_view(world, login_as, url, data):
+    """A form that fails without JavaScript answers the whole detail page, students' names
+    included: that is a view like any other, recorded with its audit entry."""
+    people, incidents = world
+    incident = incidents["plain"]
+    if url == "status":
+        from district.incidents import services
+
+        services.change_status(people["principal"], incident, incident.version, "verifying")
+        incident = Incident.get_by_id(incident.id)
+    principal = people["principal"]
+    response = login_as(principal).post(f"/incidents/{incident.id}/{url}",
+                                        data={"version": str(incident.version), **data})
+    assert response.status_code == 422
+    assert "Nguyễn Minh An" in response.get_data(as_text=True)
+    assert IncidentView.select().where(IncidentView.incident == incident.id,
+                                       IncidentView.user == principal.id).count() == 1
+    assert audited("incident.view", incident, principal) == 1
+
+
+def test_stale_form_without_javascript_records_a_view(world, login_as):
+    people, incidents = world
+    incident = incidents["plain"]
+    response = login_as(people["principal"]).post(
+        f"/incidents/{incident.id}/status", data={"to": "verifying", "version": "1"})
+    assert response.status_code == 409
+    assert audited("incident.view", incident, people["principal"]) == 1
 
 
 @pytest.mark.parametrize("actor", ["admin", "observer", "other_staff", "other_principal"])

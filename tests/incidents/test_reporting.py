@@ -205,7 +205,11 @@ def test_correction_is_a_new_event_and_the_original_stays(district, login_as, re
     incident = Incident.get_by_id(incident.id)
     assert incident.severity == "high"
     page = client.get(f"/incidents/{incident.id}").get_data(as_text=True)
-    assert "Bác sĩ xác định gãy tay" in page and "<del>medium</del>" in page
+    timeline = page.split('id="timeline"')[1].split("</section>")[0]
+    assert "Bác sĩ xác định gãy tay" in timeline
+    # Each field by its label, each value by its label: never a code or a field name.
+    assert "Mức độ: <del>Trung bình</del> → <ins>Nghiêm trọng</ins>" in timeline
+    assert "severity" not in timeline and "medium" not in timeline
     # The original report stays, untouched, in the first timeline event.
     first = incident.events.order_by(IncidentEvent.id).first()
     assert first.kind == "created" and first.details["original"]["severity"] == "medium"
@@ -303,3 +307,82 @@ def test_htmx_filter_returns_the_results_fragment(district, login_as, report):
     assert "<html" not in html and 'id="incident-counters"' in html
     assert hit.reference in html
     assert "HX-Request" in response.headers.get("Vary", "")
+
+
+def test_correction_of_the_time_and_place_is_shown_in_local_time_and_words(
+        district, login_as, report):
+    # Reported 20/11/2026 09:30 UTC (16:30 in Vietnam); corrected to 08:00 Vietnam time.
+    incident = report(district.staff, occurred_at=dt.datetime(2026, 11, 20, 9, 30),
+                      place="school_yard", category="bullying")
+    client = login_as(district.principal)
+    response = client.post(f"/incidents/{incident.id}/corrections",
+                           data={"occurred_at": "2026-11-20T08:00", "place": "classroom",
+                                 "category": "physical", "reason": "Giáo viên chủ nhiệm xác nhận",
+                                 "version": incident.version})
+    assert response.status_code == 302
+    page = client.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    timeline = page.split('id="timeline"')[1].split("</section>")[0]
+    assert ("Thời điểm xảy ra: <del>20/11/2026 16:30</del> → <ins>20/11/2026 08:00</ins>"
+            in timeline)
+    assert "Nơi xảy ra: <del>Sân trường</del> → <ins>Trong lớp học</ins>" in timeline
+    assert "Loại vụ việc: <del>Bắt nạt</del> → <ins>Bạo lực thể chất</ins>" in timeline
+    for raw in ("occurred_at", "2026-11-20T", "school_yard", "classroom", "bullying",
+                "physical"):
+        assert raw not in timeline, raw
+
+
+def test_referral_date_in_the_timeline_is_dd_mm_yyyy(district, login_as, report, advance):
+    incident = advance(report(district.staff), district.principal, "verifying", "referred")
+    timeline = (login_as(district.principal).get(f"/incidents/{incident.id}")
+                .get_data(as_text=True).split('id="timeline"')[1].split("</section>")[0])
+    assert "Công an (21/11/2026)" in timeline and "2026-11-21" not in timeline
+
+
+def test_english_timeline_translates_corrected_fields_and_values(district, login_as, report):
+    from district.models import User
+
+    incident = report(district.staff, severity="medium")
+    User.update(locale="en").where(User.id == district.principal.id).execute()
+    client = login_as(district.principal)
+    client.post(f"/incidents/{incident.id}/corrections",
+                data={"severity": "high", "reason": "Bác sĩ xác định gãy tay",
+                      "version": incident.version})
+    timeline = (client.get(f"/incidents/{incident.id}").get_data(as_text=True)
+                .split('id="timeline"')[1].split("</section>")[0])
+    assert "Severity: <del>Medium</del> → <ins>High</ins>" in timeline
+
+
+def _with_reference(incident, reference):
+    Incident.update(reference=reference).where(Incident.id == incident.id).execute()
+
+
+def test_references_are_numbered_numerically_past_9999(district, login_as, report):
+    from district.incidents import services
+    from district.models import utcnow
+
+    year = utcnow().year
+    _with_reference(report(district.staff), f"VV-{year}-9999")
+    assert services.next_reference(year) == f"VV-{year}-10000"
+    _with_reference(report(district.staff), f"VV-{year}-10000")
+    # As text, "VV-2026-9999" sorts after "VV-2026-10000": the next must still be 10001.
+    assert services.next_reference(year) == f"VV-{year}-10001"
+    response = login_as(district.staff).post("/incidents/new", data=FORM)
+    assert response.status_code == 302
+    newest = Incident.select().order_by(Incident.id.desc()).get()
+    assert newest.reference == f"VV-{year}-10001"
+    # Other years and the four-digit padding are untouched.
+    assert services.next_reference(year + 1) == f"VV-{year + 1}-0001"
+
+
+def test_refused_report_answers_a_clear_message_not_500(district, login_as, monkeypatch):
+    from district.incidents import services
+
+    def refuse(*_args, **_kwargs):
+        raise services.IncidentError("reference")
+
+    monkeypatch.setattr(services, "create_incident", refuse)
+    response = login_as(district.staff).post("/incidents/new", data=FORM)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "không cấp được số hiệu vụ việc" in page
+    assert "Học sinh bị bạn đánh trong giờ ra chơi" in page  # what was typed is kept

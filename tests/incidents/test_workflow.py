@@ -18,8 +18,10 @@ SPEC = {
     ("handling", "referred"): {"principal", "officer"},
     ("handling", "resolved"): {"principal", "officer"},
     ("referred", "resolved"): {"principal", "officer"},
+    # "resolved records an outcome; an officer reviews it and closes it, or reopens it with a
+    # reason. This is the sign-off by the level above." Reopening is the officer's alone.
     ("resolved", "closed"): {"officer"},
-    ("resolved", "handling"): {"principal", "officer"},
+    ("resolved", "handling"): {"officer"},
     ("closed", "handling"): {"officer"},
 }
 PATHS = {
@@ -71,12 +73,16 @@ def test_every_pair_of_statuses(district, report, advance, login_as, role, from_
     ("handling", "resolved", "outcome"),
     ("referred", "resolved", "outcome"),
     ("resolved", "handling", "reason"),
+    ("closed", "handling", "reason"),
 ])
 def test_required_fields(district, report, advance, login_as, from_status, to_status, missing):
     incident = _setup(district, report, advance, from_status)
     data = {"to": to_status, "version": incident.version, **FULL, missing: "",
             "note": "Ghi chú của tôi"}
-    response = login_as(district.principal).post(f"/incidents/{incident.id}/status", data=data)
+    # The role that the spec lets make this change (the principal where both may).
+    role = "principal" if "principal" in SPEC[(from_status, to_status)] else "officer"
+    response = login_as(getattr(district, role)).post(f"/incidents/{incident.id}/status",
+                                                      data=data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Ghi chú của tôi" in page  # what was typed is kept
@@ -257,3 +263,14 @@ def test_row_conflict_reopens_the_control_with_the_note(district, report, login_
     assert html.lstrip().startswith(f'<tr id="incident-{incident.id}"')
     assert "<details open" in html and "Ghi chú hàng" in html
     assert district.officer.full_name in html
+
+
+def test_only_an_officer_reopens_a_resolved_incident(district, report, advance, login_as):
+    incident = advance(report(district.staff), district.principal, "verifying", "handling",
+                       "resolved")
+    assert services.allowed_next(district.principal, incident) == []
+    assert services.allowed_next(district.officer, incident) == ["handling", "closed"]
+    page = login_as(district.principal).get(f"/incidents/{incident.id}").get_data(as_text=True)
+    assert f'id="to-detail-{incident.id}"' not in page
+    page = login_as(district.officer).get(f"/incidents/{incident.id}").get_data(as_text=True)
+    assert 'value="handling"' in page and 'value="closed"' in page
