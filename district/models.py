@@ -211,7 +211,8 @@ class Roster(BaseModel):
     version = IntegerField()
     submitted_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     submitted_at = DateTimeField(default=utcnow)
-    source_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
+    source_file = ForeignKeyField(StoredFile, null=True, unique=True, backref="+",
+                                  on_delete="RESTRICT")  # unique: migration 0020 (rosters)
     rule_set = CharField(max_length=40)
     state = CharField(max_length=16)
     result = JSONField(null=True)

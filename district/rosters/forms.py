@@ -37,6 +37,8 @@ class UploadForm(Form):
 
 class ConfirmForm(Form):
     file_id = HiddenField(validators=[DataRequired()])
+    # The roster version current when the preview was shown (0: none yet).
+    version = HiddenField(validators=[DataRequired()])
 
 
 class RuleSetForm(Form):

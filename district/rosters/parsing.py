@@ -27,6 +27,12 @@ MAX_BYTES = 5 * 1024 * 1024
 # An XLSX is a zip: refuse one that unpacks to far more than a roster needs (zip bomb).
 MAX_UNPACKED = 60 * 1024 * 1024
 EXAMPLE_MARK = "Ví dụ"
+# Bounds of the sheet area read: the header, an example row, MAX_MEMBERS rows and room for
+# blank lines; the template's columns and some spare ones.
+MAX_SHEET_ROWS = 2 * MAX_MEMBERS + 50
+MAX_SHEET_COLUMNS = 40
+# Control characters (tab, newline and carriage return are kept: a cell may wrap).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # (field, header as written in the template, column width)
 COLUMNS = (
@@ -125,7 +131,7 @@ def _parse_xlsx(data):
         names = set(archive.namelist())
         content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names \
             else b""
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - encrypted entries, unknown compression...
         raise FileRefused(_("Không đọc được tệp XLSX (tệp hỏng?).")) from exc
     if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
         raise FileRefused(_("Tệp XLSX quá lớn khi giải nén; danh sách tổ tư vấn chỉ cần một "
@@ -142,21 +148,35 @@ def _parse_xlsx(data):
             book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file
         raise FileRefused(_("Không đọc được tệp XLSX (tệp hỏng?).")) from exc
-    sheet = book["Tổ tư vấn"] if "Tổ tư vấn" in book.sheetnames else book.worksheets[0]
-    rows = []
-    formulas = []
-    for row in sheet.iter_rows():
-        values = []
-        for cell in row:
-            if cell.data_type == "f":
-                formulas.append((cell.row, cell.column))
-                values.append(None)
-            else:
-                values.append(cell.value)
-        rows.append((row[0].row if row else len(rows) + 1, values))
+    try:
+        sheet = book["Tổ tư vấn"] if "Tổ tư vấn" in book.sheetnames else book.worksheets[0]
+        # A stray cell far away (Z100000, XFD1048576) declares a huge sheet: walking it would
+        # take minutes and gigabytes. A roster has at most MAX_MEMBERS rows and a few columns.
+        if sheet.max_row > MAX_SHEET_ROWS:
+            raise FileRefused(_("Tệp có %(n)d dòng; một danh sách tổ tư vấn có tối đa %(max)d "
+                                "thành viên.", n=sheet.max_row, max=MAX_MEMBERS))
+        if sheet.max_column > MAX_SHEET_COLUMNS:
+            raise FileRefused(_("Tệp có %(n)d cột; mẫu chỉ có %(max)d cột. Hãy xoá dữ liệu "
+                                "thừa ở bên phải bảng.", n=sheet.max_column, max=len(COLUMNS)))
+        rows = []
+        formulas = []
+        for row in sheet.iter_rows(max_row=MAX_SHEET_ROWS, max_col=MAX_SHEET_COLUMNS):
+            values = []
+            for cell in row:
+                if cell.data_type == "f":
+                    formulas.append((cell.row, cell.column))
+                    values.append(None)
+                else:
+                    values.append(cell.value)
+            rows.append((row[0].row if row else len(rows) + 1, values))
+        merged_ranges = list(sheet.merged_cells.ranges)
+    except FileRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file
+        raise FileRefused(_("Không đọc được tệp XLSX (tệp hỏng?).")) from exc
     header_row = next((n for n, values in rows if _filled(values)), None)
     if header_row is not None:
-        for merged in sheet.merged_cells.ranges:
+        for merged in merged_ranges:
             if merged.min_row <= header_row <= merged.max_row:
                 raise FileRefused(_("Dòng tiêu đề có ô bị gộp (%(cells)s); hãy bỏ gộp ô để mỗi "
                                     "cột có một tiêu đề riêng.", cells=merged.coord))
@@ -276,7 +296,7 @@ def _text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return clean(str(value))
+    return clean(CONTROL.sub("", str(value)))
 
 
 def _team_role(value):

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -40,6 +41,7 @@ VALID_STATES = ("complete", "warnings")
 RULES_FILE = Path(__file__).resolve().parent / "rules.json"
 SETTING_KEY = "rosters.rule_set"
 MAX_MEMBERS = 200
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 TEAM_ROLE_LABELS = {
     "to_truong": _l("Tổ trưởng"),
@@ -180,7 +182,8 @@ def recheck_current(chosen):
         result = check_roster(members.get(roster.id, []), roster.school.level, chosen)
         if result["state"] != roster.state:
             changed += 1
-        Roster.update(state=result["state"], result=result, rule_set=result["rule_set"]).where(
+        Roster.update(state=result["state"], result=result, rule_set=result["rule_set"],
+                      trained_count=result["trained_count"]).where(
             Roster.id == roster.id).execute()
     return changed
 
@@ -237,8 +240,12 @@ def check_roster(members, level, chosen=None):
             warnings.append(_issue("untrained", "warning", row, "trained",
                                    name=m.get("full_name") or ""))
     state = "incomplete" if errors else "warnings" if warnings else "complete"
+    # Trained counselors: trained members of the groups the rules say must be trained (not
+    # every trained member: a trained parent representative does not count).
+    trained = sum(1 for m in members
+                  if m.get("member_group") in rules["trained_groups"] and m.get("trained"))
     return {"state": state, "rule_set": key, "rule_set_name": rule_set["name"],
-            "errors": errors, "warnings": warnings}
+            "errors": errors, "warnings": warnings, "trained_count": trained}
 
 
 def issue_message(issue):
@@ -281,14 +288,19 @@ def member_dict(m):
 def member_values(data):
     """Clean values of one member from a form or a parsed row."""
     trained_on = data.get("trained_on") or None
+
+    def text(name):
+        # No control characters (a NUL makes PostgreSQL refuse the row).
+        return clean(CONTROL.sub("", str(data.get(name) or "")))
+
     return {
-        "full_name": clean(data.get("full_name") or "")[:150],
-        "position": clean(data.get("position") or "")[:150],
+        "full_name": text("full_name")[:150],
+        "position": text("position")[:150],
         "team_role": data.get("team_role") if data.get("team_role") in TEAM_ROLES else "",
         "member_group": (data.get("member_group")
                          if data.get("member_group") in MEMBER_GROUPS else ""),
-        "phone": clean(data.get("phone") or "")[:40],
-        "email": clean(data.get("email") or "").lower()[:200],
+        "phone": text("phone")[:40],
+        "email": text("email").lower()[:200],
         "trained": bool(data.get("trained")) or trained_on is not None,
         "trained_on": trained_on,
     }
@@ -347,7 +359,7 @@ def save_version(actor, school, members, source_file=None, expected_version=None
                     school=school, version=version, submitted_by=actor,
                     source_file=source_file, rule_set=result["rule_set"],
                     state=result["state"], result=result, member_count=len(cleaned),
-                    trained_count=sum(1 for m in cleaned if m["trained"]),
+                    trained_count=result["trained_count"],
                     is_current=True,
                 )
         except IntegrityError as exc:
@@ -495,7 +507,7 @@ def coverage_table(query):
 
     header = [_("Mã trường"), _("Tên trường"), _("Cấp học"), _("Loại hình"), _("Xã/phường"),
               _("Trạng thái"), _("Phiên bản"), _("Ngày cập nhật"), _("Số thành viên"),
-              _("Đã tập huấn"), _("Bộ quy tắc")]
+              _("Tư vấn viên đã tập huấn"), _("Bộ quy tắc")]
     rows = []
     sets = load_rules()["rule_sets"]
     for s in query:
@@ -631,23 +643,59 @@ def preview_upload(actor, school, filename, data):
     return parsed, result, stored
 
 
-def confirm_upload(actor, school, file_id):
-    """Save the previewed file as a new version (all rows or nothing)."""
-    from ..files import upload_dir
-    from ..models import StoredFile
-    from .parsing import FileRefused, parse
+def _previewed_file(actor, school, file_id):
+    """The StoredFile `file_id` if `actor` uploaded it as a roster preview for `school`."""
+    from ..models import AuditEntry, StoredFile
+    from .parsing import XLSX_MIME
 
     stored = StoredFile.get_or_none(StoredFile.id == file_id,
                                     StoredFile.uploaded_by == actor.id)
+    if stored is None or stored.content_type not in (XLSX_MIME, "text/csv"):
+        return None
+    previews = (AuditEntry.select(AuditEntry.details)
+                .where(AuditEntry.action == "roster.upload_preview",
+                       AuditEntry.target_type == StoredFile._meta.table_name,
+                       AuditEntry.target_id == str(stored.id),
+                       AuditEntry.actor == actor.id))
+    if not any((entry.details or {}).get("school") == school.code for entry in previews):
+        return None
+    return stored
+
+
+def _already_confirmed(stored):
+    return Roster.select().where(Roster.source_file == stored.id).exists()
+
+
+def confirm_upload(actor, school, file_id, expected_version):
+    """Save the previewed file as a new version (all rows or nothing).
+
+    Only a file this principal uploaded as a roster preview for this school is accepted;
+    `expected_version` is the version that was current when the preview was shown: if the
+    roster changed since, StaleRoster is raised and nothing is written. A file makes at most
+    one version (re-checked inside the transaction, and a unique index on source_file)."""
+    from ..files import upload_dir
+    from .parsing import FileRefused, parse
+
+    stored = _previewed_file(actor, school, file_id)
     if stored is None:
         raise RosterError(_("Không tìm thấy tệp đã xem trước; hãy tải tệp lên lại."))
-    if Roster.select().where(Roster.source_file == stored.id).exists():
-        raise RosterError(_("Tệp này đã được xác nhận rồi."))
+    if _already_confirmed(stored):
+        raise StaleRoster(_("Tệp này đã được xác nhận rồi."))
     try:
         parsed = parse(stored.original_name, (upload_dir() / stored.stored_name).read_bytes())
     except (FileRefused, OSError) as exc:
         raise RosterError(_("Không đọc được tệp đã xem trước; hãy tải tệp lên lại.")) from exc
     if not parsed.ok:
         raise RosterError(_("Tệp có lỗi; chưa lưu dòng nào."))
-    return save_version(actor, school, parsed.members, source_file=stored,
-                        action="roster.upload")
+    try:
+        with database.atomic():
+            if _already_confirmed(stored):
+                raise StaleRoster(_("Tệp này đã được xác nhận rồi."))
+            return save_version(actor, school, parsed.members, source_file=stored,
+                                expected_version=expected_version, action="roster.upload")
+    except StaleRoster as exc:
+        if _already_confirmed(stored):
+            raise StaleRoster(_("Tệp này đã được xác nhận rồi.")) from exc
+        raise StaleRoster(_("Danh sách tổ tư vấn đã thay đổi kể từ khi bạn xem trước tệp này "
+                            "(đã có phiên bản mới); chưa lưu gì. Hãy tải tệp lên lại để xem "
+                            "trước với danh sách hiện tại.")) from exc

@@ -198,7 +198,9 @@ def upload():
     except FileRefused as exc:
         context.update(error=str(exc), problems=exc.problems)
         return render("rosters/upload.html", status=422, **context)
-    confirm = ConfirmForm(formdata=None, file_id=str(stored.id)) if stored else None
+    current = services.current_roster(school.id)
+    confirm = ConfirmForm(formdata=None, file_id=str(stored.id),
+                          version=str(current.version if current else 0)) if stored else None
     context.update(parsed=parsed, result=result, problems=parsed.problems, confirm=confirm,
                    filename=upload_file.filename)
     return render("rosters/upload.html", status=200 if parsed.ok else 422, **context)
@@ -209,10 +211,17 @@ def upload():
 def upload_confirm():
     school = _own_school()
     form = ConfirmForm()
-    if not form.validate_on_submit() or not form.file_id.data.isdigit():
+    if (not form.validate_on_submit() or not form.file_id.data.isdigit()
+            or not form.version.data.isdigit()):
         abort(400)
     try:
-        roster = services.confirm_upload(current_user, school, int(form.file_id.data))
+        roster = services.confirm_upload(current_user, school, int(form.file_id.data),
+                                         int(form.version.data))
+    except services.StaleRoster as exc:
+        context = {"form": UploadForm(formdata=None), "school": school, "error": str(exc),
+                   "problems": [], "parsed": None, "result": None, "confirm": None,
+                   **_labels()}
+        return render("rosters/upload.html", status=409, **context)
     except services.RosterError as exc:
         flash(str(exc), "error")
         return redirect(url_for(".upload"))

@@ -88,7 +88,12 @@ def test_result_names_the_rule_set_and_preschools_use_the_office_rules(app):
     assert services.check_roster(complete_members("thcs"), "thcs")["rule_set"] == "tt18-2025"
     result = services.check_roster(complete_members("mam_non"), "mam_non")
     assert result["rule_set"] == "pgd-mam-non"
-    assert result["rule_set_name"] == "Quy định của Phòng GD&ĐT cho trường mầm non"
+    assert result["rule_set_name"] == (
+        "Quy định riêng của cơ quan quản lý giáo dục cho giáo dục mầm non")
+    # The office's name is configuration: no rule set names or describes it.
+    for rule_set in services.load_rules()["rule_sets"].values():
+        assert "Phòng" not in rule_set["name"] + rule_set["description"]
+        assert "GD&ĐT" not in rule_set["name"] + rule_set["description"]
 
 
 def test_office_changes_rule_set_and_current_rosters_are_rechecked(app, district, save_roster):

@@ -72,7 +72,8 @@ def test_template_filled_by_openpyxl_round_trip(app, login_as, district):
     # The preview saved no roster.
     assert Roster.select().count() == 0
     file_id = StoredFile.select().order_by(StoredFile.id.desc()).first().id
-    response = client.post("/rosters/upload/confirm", data={"file_id": str(file_id)})
+    response = client.post("/rosters/upload/confirm",
+                           data={"file_id": str(file_id), "version": "0"})
     assert response.status_code == 302
     roster = services.current_roster(district.preschool.id)
     assert roster.version == 1 and roster.source_file_id == file_id
@@ -86,7 +87,7 @@ def test_template_filled_by_openpyxl_round_trip(app, login_as, district):
     # No counselor is missing and all are present: only the preschool's warnings remain none.
     assert roster.state == "complete"
     # Confirming twice does not make a second version.
-    client.post("/rosters/upload/confirm", data={"file_id": str(file_id)})
+    client.post("/rosters/upload/confirm", data={"file_id": str(file_id), "version": "0"})
     assert Roster.select().count() == 1
 
 
@@ -273,12 +274,12 @@ def test_confirm_needs_the_uploader_and_a_clean_file(app, login_as, district):
     upload(client, csv_bytes(), "a.csv")
     file_id = StoredFile.select().first().id
     other = login_as(district.other_principal)
-    response = other.post("/rosters/upload/confirm", data={"file_id": str(file_id)},
+    response = other.post("/rosters/upload/confirm", data={"file_id": str(file_id), "version": "0"},
                           follow_redirects=True)
     assert "Không tìm thấy tệp đã xem trước" in response.get_data(as_text=True)
     assert Roster.select().count() == 0
     staff = login_as(district.staff)
-    assert staff.post("/rosters/upload/confirm", data={"file_id": str(file_id)}
+    assert staff.post("/rosters/upload/confirm", data={"file_id": str(file_id), "version": "0"}
                       ).status_code == 404
     assert staff.get("/rosters/upload").status_code == 404
 

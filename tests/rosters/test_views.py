@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from district.models import AuditEntry, Roster, School
+from district.models import AuditEntry, Roster
 from district.rosters import services
 
 from .conftest import complete_members, member
@@ -297,6 +297,10 @@ def test_coverage_page_runs_a_fixed_number_of_queries(app, login_as, district, m
     with queries() as small:
         response = client.get("/rosters/")
     assert response.status_code == 200
+    with queries() as export_small:
+        small_csv = client.get("/rosters/coverage.csv")
+    assert small_csv.status_code == 200
+    assert len(small_csv.get_data(as_text=True).strip().splitlines()) == 1 + 10
     _district_of(290, make_school, save_roster, district.principal)  # 300 in all
     with queries() as large:
         response = client.get("/rosters/")
@@ -305,12 +309,11 @@ def test_coverage_page_runs_a_fixed_number_of_queries(app, login_as, district, m
     assert large.count <= 7
     print(f"coverage page: {large.count} queries for 10 and for 300 schools "
           f"(page size {page_size})")
-    with queries() as export_small:
-        pass
     with queries() as export:
-        client.get("/rosters/coverage.csv")
-    assert export.count <= 6, export.count
-    assert export_small.count == 0
+        large_csv = client.get("/rosters/coverage.csv")
+    assert len(large_csv.get_data(as_text=True).strip().splitlines()) == 1 + 300
+    assert export.count == export_small.count, (export_small.count, export.count)
+    assert 0 < export.count <= 6, export.count
 
 
 def test_home_card_of_a_school(app, login_as, district, save_roster):
@@ -332,7 +335,12 @@ def test_officer_changes_the_rule_set(app, login_as, district):
                            follow_redirects=True)
     assert 'id="in-force">Thông tư 31/2017/TT-BGDĐT' in response.get_data(as_text=True)
     assert client.post("/rosters/rules", data={"rule_set": "bogus"}).status_code == 422
-    assert School.select().count() == 2
+    # The choice is stored and audited; the refused one changed nothing.
+    assert services.rule_set_in_force() == "tt31-2017"
+    entries = list(AuditEntry.select().where(AuditEntry.action == "roster.rule_set"))
+    assert [(e.details["from"], e.details["to"]) for e in entries] == [(None, "tt31-2017")]
+    assert 'id="in-force">Thông tư 31/2017/TT-BGDĐT' in client.get(
+        "/rosters/rules").get_data(as_text=True)
 
 
 def test_pages_read_in_english(app, login_as, district, save_roster):
@@ -348,3 +356,20 @@ def test_pages_read_in_english(app, login_as, district, save_roster):
     school = login_as(district.principal).get("/rosters/").get_data(as_text=True)
     assert "The team has no member in the group “Parent representative”." in school
     assert "Add a member" in school
+
+
+def test_coverage_counts_trained_counselors_only(app, login_as, district, save_roster):
+    rows = complete_members("thcs")
+    # Trained, but not a counselor: a parent representative and a health worker.
+    rows[2]["trained"] = rows[3]["trained"] = True
+    roster = save_roster(district.secondary, district.other_principal, rows)
+    # Thông tư 18/2025 (default) wants leadership and counselors trained: 2 of the 4 trained.
+    assert roster.trained_count == 2
+    page = login_as(district.officer).get("/rosters/").get_data(as_text=True)
+    row = page.split(f'id="school-{district.secondary.id}"')[1].split("</tr>")[0]
+    assert row.rstrip().endswith('<td class="num">2</td>'), row
+    export = login_as(district.officer).get("/rosters/coverage.csv").get_data(as_text=True)
+    assert "Tư vấn viên đã tập huấn" in export
+    # Under Thông tư 31/2017 only counselors must be trained: the figure follows the rules.
+    services.set_rule_set(district.officer, "tt31-2017")
+    assert Roster.get_by_id(roster.id).trained_count == 1
