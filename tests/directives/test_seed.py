@@ -4,6 +4,11 @@ from district.seeding import load_demo
 
 
 def test_demo_seed_loads_a_realistic_mix_once(app):
+    with app.app_context():
+        check_seed()
+
+
+def check_seed():
     report = load_demo()
     assert any(line.startswith("directives: 5 loaded") for line in report)
     main = Directive.get(Directive.number == "1256/PGDĐT-CTHSSV")
