@@ -1,10 +1,18 @@
-"""Who may do what. Roles, the one permission decorator, and the visibility function of each model.
+"""Who may do what: every answer to that question lives here.
 
-Every view declares who may call it with `@allow(...)` (or `@public`); a view that declares
-nothing is refused at run time (see `enforce_declared_access`) and by a test that walks the URL
-map. Lists, details, exports and counts go through the `*_visible_to(user)` functions below;
-views never filter by role by hand. An object a user may not see answers 404, not 403, so ids
-cannot be probed.
+- Roles, and the one permission decorator: every view declares who may call it with
+  `@allow(...)` (or `@public`); a view that declares nothing is refused at run time (see
+  `enforce_declared_access`) and by a test that walks the URL map. `may_open(user, endpoint)`
+  answers from those declarations, so menus and links (the `can()` template helper) never
+  repeat role lists.
+- One visibility function per model (`*_visible_to(user)`), returning a query: every list,
+  detail, export, count and HTMX endpoint goes through it. Aggregates (counts and rates, never a
+  row) have their own scopes (`*_aggregates_scope(user)`).
+- The checks on one object (`may_*(user, obj)`, `can_edit_roster`): what a user may do with an
+  incident, a roster, a directive's tracking.
+
+Views and templates never test roles by hand: they ask these functions, or use the flags a view
+passes them. An object a user may not see answers 404, not 403, so ids cannot be probed.
 """
 
 from functools import wraps
@@ -13,17 +21,19 @@ from flask import abort, current_app, request
 from flask_login import current_user
 from peewee import SQL
 
+from .incidents.workflow import OFFICER_ONLY, TRANSITIONS
 from .models import (
     AuditEntry,
     Directive,
     Incident,
+    Notification,
     Recipient,
     Roster,
     School,
     User,
 )
+from .vocabulary import ADMIN, OBSERVER, OFFICER, PRINCIPAL, STAFF
 
-ADMIN, OFFICER, PRINCIPAL, STAFF, OBSERVER = "admin", "officer", "principal", "staff", "observer"
 EVERYONE = (ADMIN, OFFICER, PRINCIPAL, STAFF, OBSERVER)
 SCHOOL_USERS = (PRINCIPAL, STAFF)
 PUBLIC = "public"
@@ -63,6 +73,19 @@ def view_access(app, endpoint):
     return getattr(view, "access", None)
 
 
+def may_open(user, endpoint):
+    """True when `user` may call the view behind `endpoint` (its declared access); False for an
+    endpoint that does not exist. Menus and links ask this (template helper `can`)."""
+    if not current_app.view_functions.get(endpoint) and endpoint != "static":
+        return False
+    declared = view_access(current_app, endpoint)
+    if declared == PUBLIC:
+        return True
+    if declared is None or not (user and user.is_authenticated):
+        return False
+    return user.role in declared
+
+
 def enforce_declared_access():
     """before_request: a view that declares nobody is refused for everybody."""
     if request.endpoint is None:
@@ -75,6 +98,19 @@ def enforce_declared_access():
 
 def has_role(user, *roles):
     return bool(user and user.is_authenticated and user.role in roles)
+
+
+def is_office_staff(user):
+    """The office's own people who manage the work (officers; the admin reads it)."""
+    return has_role(user, ADMIN, OFFICER)
+
+
+def is_officer(user):
+    return has_role(user, OFFICER)
+
+
+def is_principal(user):
+    return has_role(user, PRINCIPAL)
 
 
 def nothing(model):
@@ -142,6 +178,24 @@ def recipients_visible_to(user):
     return nothing(Recipient)
 
 
+def directive_aggregates_scope(user):
+    """The recipients counted in acknowledgement rates (per directive, per level; never a row):
+    the office's staff and the observer count every school, nobody else any."""
+    if user.role in (ADMIN, OFFICER, OBSERVER):
+        return Recipient.select()
+    return nothing(Recipient)
+
+
+def may_manage_directives(user):
+    """Write, publish, revise, withdraw directives, remind schools."""
+    return is_officer(user)
+
+
+def may_acknowledge(user):
+    """Acknowledge on the school's behalf: the principal (the head answers for the school)."""
+    return is_principal(user)
+
+
 def own_school_receipts(user):
     """A school's own receipt of directives (new, read, acknowledged, overdue): what the inbox of
     its principal and its staff shows. Tracking other schools is `recipients_visible_to`."""
@@ -163,6 +217,14 @@ def rosters_visible_to(user):
 
 def can_edit_roster(user, school_id):
     return user.role == PRINCIPAL and user.school_id == school_id
+
+
+def roster_aggregates_scope(user):
+    """The rosters counted in coverage figures (no member, no name): officers and the observer
+    count every school's roster, nobody else any."""
+    if user.role in (OFFICER, OBSERVER):
+        return Roster.select()
+    return nothing(Roster)
 
 
 # --- Incidents --------------------------------------------------------------------------------
@@ -199,3 +261,63 @@ def incident_aggregates_scope(user):
     if user.role in (OFFICER, OBSERVER):
         return Incident.select()
     return nothing(Incident)
+
+
+def is_school_principal(user, incident):
+    return user.role == PRINCIPAL and user.school_id == incident.school_id
+
+
+def may_transition(user, incident, to_status):
+    """The principal of the school and officers move an incident forward; some steps (closing,
+    reopening) are the officer's alone (incidents/workflow.py says which)."""
+    rule = TRANSITIONS.get((incident.status, to_status))
+    if not rule:
+        return False
+    who, _required = rule
+    if who == OFFICER_ONLY:
+        return is_officer(user)
+    return is_officer(user) or is_school_principal(user, incident)
+
+
+def may_assign(user, incident):
+    return is_officer(user) or is_school_principal(user, incident)
+
+
+def may_add_note(user, incident):
+    """Those who handle it, and the staff member who reported it or is assigned to it."""
+    return (may_assign(user, incident) or incident.assignee_id == user.id
+            or incident.reported_by_id == user.id)
+
+
+def may_tick(user, incident):
+    """Tick the intervention checklist: those who handle it and the assignee."""
+    return may_assign(user, incident) or incident.assignee_id == user.id
+
+
+def may_correct(user, incident):
+    return may_assign(user, incident) or incident.reported_by_id == user.id
+
+
+def may_see_views(user, incident):
+    """Who opened it ("đã xem bởi"): the principal of its school and officers."""
+    return may_assign(user, incident)
+
+
+def sees_exact_counts(user):
+    """Officers see exact incident counts; the observer sees counts under 5 as "<5"."""
+    return is_officer(user)
+
+
+def may_choose_school(user):
+    """Reporting an incident for any school (officers) rather than for one's own."""
+    return is_officer(user)
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+def notifications_visible_to(user):
+    """Each user reads their own notifications, nobody else's."""
+    if user and user.is_authenticated:
+        return Notification.select().where(Notification.user == user.id)
+    return nothing(Notification)

@@ -5,7 +5,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import db, seeding
-from .models import ROLES
+from .vocabulary import ROLES
 
 
 @click.command("init-db")

@@ -5,7 +5,6 @@ Nothing about a child is ever deleted through the application: schools and users
 deactivated, directives withdrawn, incidents closed; timelines and audit entries are append-only.
 """
 
-import datetime as dt
 import json
 
 from flask_login import UserMixin
@@ -20,11 +19,9 @@ from peewee import (
     TextField,
 )
 
+from .clock import utcnow  # noqa: F401 - the models' default time, re-exported
 from .db import database
-
-
-def utcnow():
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+from .vocabulary import SCHOOL_ROLES
 
 
 class JSONField(TextField):
@@ -45,11 +42,6 @@ class BaseModel(Model):
 
 # --- People and places -------------------------------------------------------------------
 
-SCHOOL_LEVELS = ("mam_non", "tieu_hoc", "thcs", "lien_cap")
-SCHOOL_OWNERSHIPS = ("cong_lap", "tu_thuc", "dan_lap")
-ROLES = ("admin", "officer", "principal", "staff", "observer")
-SCHOOL_ROLES = ("principal", "staff")
-DISTRICT_ROLES = ("admin", "officer", "observer")
 
 
 class School(BaseModel):

@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from .access import PUBLIC, view_access
 from .extensions import login_manager
@@ -118,26 +120,40 @@ def init_app(app):
     app.before_request(_force_password_change)
     app.after_request(_headers)
 
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return render_template("errors/csrf.html"), 400
+    app.register_error_handler(HTTPException, handle_error)
+    app.register_error_handler(500, handle_error)
 
-    @app.errorhandler(403)
-    def forbidden(error):
-        return render_template("errors/403.html"), 403
 
-    @app.errorhandler(404)
-    def not_found(error):
-        return render_template("errors/404.html"), 404
+# Every error answers with one template; the words for each code are here.
+ERRORS = {
+    "csrf": (_l("Phiên biểu mẫu đã hết hạn"),
+             _l("Biểu mẫu này đã cũ hoặc thiếu mã bảo mật, nên hệ thống chưa lưu gì. Hãy quay "
+                "lại, tải lại trang và gửi lại.")),
+    400: (_l("Yêu cầu không hợp lệ"),
+          _l("Hệ thống không hiểu yêu cầu này, nên chưa lưu gì. Hãy quay lại và thử lại.")),
+    403: (_l("Không được phép"), _l("Bạn không có quyền thực hiện thao tác này.")),
+    404: (_l("Không tìm thấy"),
+          _l("Trang hoặc nội dung bạn tìm không tồn tại, hoặc bạn không có quyền xem.")),
+    405: (_l("Không được phép"), _l("Trang này không nhận thao tác đó.")),
+    413: (_l("Tệp quá lớn"),
+          _l("Tệp bạn gửi vượt quá dung lượng cho phép. Vui lòng chọn tệp nhỏ hơn.")),
+    429: (_l("Quá nhiều lần thử"),
+          _l("Bạn đã thử quá nhiều lần trong thời gian ngắn. Vui lòng đợi một phút rồi thử "
+             "lại.")),
+    500: (_l("Đã có lỗi"),
+          _l("Hệ thống gặp lỗi ngoài ý muốn. Dữ liệu bạn đã lưu trước đó không bị ảnh hưởng. "
+             "Vui lòng thử lại hoặc báo quản trị hệ thống.")),
+}
 
-    @app.errorhandler(413)
-    def too_large(error):
-        return render_template("errors/413.html"), 413
 
-    @app.errorhandler(429)
-    def too_many(error):
-        return render_template("errors/429.html"), 429
-
-    @app.errorhandler(500)
-    def server_error(error):
-        return render_template("errors/500.html"), 500
+def handle_error(error):
+    """The one handler of every HTTP error: the error page with its code's words."""
+    code = getattr(error, "code", None) or 500
+    key = "csrf" if isinstance(error, CSRFError) else code
+    title, text = ERRORS.get(key) or ERRORS[500 if code >= 500 else 400]
+    page = render_template("errors/error.html",
+                           error={"code": key, "title": title, "text": text})
+    response = current_app.make_response((page, code))
+    if getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response

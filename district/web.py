@@ -1,12 +1,23 @@
-"""HTMX conventions in one place.
+"""How a view answers, in one place: a page, an htmx fragment, a redirect, a page of a list.
 
-A view renders the whole page, or only one named block of the same template when the request
-is a (non-boosted) htmx request; the first render and the update share one template. Errors of
-validation come back as 422 with the form fragment; redirects for htmx go through HX-Redirect.
+- `render(template, block=None, oob=(), retarget=None, ...)`: the whole page; for a non-boosted
+  htmx request only `block` of the same template, followed by the out-of-band blocks `oob`
+  (rendered with `oob=True`, so their root element carries `hx-swap-oob`), optionally retargeted
+  (`HX-Retarget`/`HX-Reswap`) and with events (`HX-Trigger`). The first render and the update
+  share one template. Every answer varies on HX-Request. Validation errors come back as 422 with
+  the form fragment, conflicts as 409 (htmx is configured to swap both).
+- `redirect_to(url)`: a redirect that htmx follows (HX-Redirect) and a browser without
+  JavaScript too.
+- `Pages(query)`: one page of a list, counted once, with the pager's numbers.
 """
 
-from flask import current_app, redirect, render_template, request
+from functools import cached_property
+
+from flask import abort, current_app, redirect, render_template, request
+from flask_login import current_user
 from htmx_flask import make_response as hx_response
+
+from .access import may_open
 
 
 def wants_fragment():
@@ -16,20 +27,40 @@ def wants_fragment():
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render_block(template_name, block, **context):
+def _render_part(template_name, block, context):
+    """One block of a template (`block`), or a whole template when `block` is None."""
+    if block is None:
+        return render_template(template_name, **context)
     app = current_app._get_current_object()
     app.update_template_context(context)
     template = app.jinja_env.get_template(template_name)
     return "".join(template.blocks[block](template.new_context(context)))
 
 
-def render(template_name, block=None, status=200, headers=None, **context):
-    """The page, or only `block` of it for an htmx request."""
-    if block and wants_fragment():
-        body = render_block(template_name, block, **context)
+def _oob_part(template_name, item, context):
+    """An out-of-band item: a block of the same template ("timeline"), or of another template
+    ("directives/_badge.html#badge", or a whole one: "directives/_badge.html")."""
+    if ".html" in item:
+        other, _hash, block = item.partition("#")
+        return _render_part(other, block or None, {**context, "oob": True})
+    return _render_part(template_name, item, {**context, "oob": True})
+
+
+def render(template_name, block=None, *, oob=(), retarget=None, reswap="outerHTML",
+           trigger=None, status=200, headers=None, **context):
+    """The page, or for an htmx request `block` of it plus the out-of-band blocks `oob`."""
+    headers = dict(headers or {})
+    if wants_fragment():
+        body = _render_part(template_name, block, context)
+        body += "".join(_oob_part(template_name, item, context) for item in oob)
+        if retarget:
+            headers["HX-Retarget"] = retarget
+            headers["HX-Reswap"] = reswap
+        if trigger:
+            headers["HX-Trigger"] = trigger
     else:
         body = render_template(template_name, **context)
-    response = current_app.make_response((body, status, headers or {}))
+    response = current_app.make_response((body, status, headers))
     response.vary.add("HX-Request")
     return response
 
@@ -41,15 +72,56 @@ def redirect_to(url, trigger=None):
     return redirect(url)
 
 
-def init_app(app):
-    from flask_login import current_user
+class Pages:
+    """One page of `query` for a list page: `items`, `page`, `page_count`, `total`.
 
-    from .notifications.services import unread_count
+    The rows are counted once per request (pass `total=` when the page already knows it); a
+    page beyond the last answers 404, and a missing or malformed `page` is the first page.
+    """
+
+    WINDOW = 7
+
+    def __init__(self, query, per_page=None, total=None, page_var="page"):
+        self.query = query
+        self.per_page = per_page or current_app.config.get("PAGE_SIZE", 25)
+        self.page_var = page_var
+        if total is not None:
+            self.__dict__["total"] = total
+        raw = request.args.get(page_var, "")
+        self.page = int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+        if self.page > self.page_count:
+            abort(404)
+
+    @cached_property
+    def total(self):
+        return self.query.count()
+
+    @property
+    def page_count(self):
+        return max(1, -(-self.total // self.per_page))
+
+    @cached_property
+    def items(self):
+        return list(self.query.paginate(self.page, self.per_page))
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def page_range(self):
+        """The page numbers the pager shows around the current one."""
+        half = self.WINDOW // 2
+        first = max(1, min(self.page - half, self.page_count - self.WINDOW + 1))
+        return range(first, min(self.page_count, first + self.WINDOW - 1) + 1)
+
+
+def init_app(app):
+    from .notifications.queries import unread_count
 
     @app.template_global()
-    def has_endpoint(endpoint):
-        """True when the feature behind `endpoint` is installed (used by menus and home pages)."""
-        return endpoint in app.view_functions
+    def can(endpoint, **values):
+        """True when the signed-in user may open `endpoint` (its declared access): menus and
+        links ask this instead of repeating role lists. Unknown endpoints are False."""
+        return may_open(current_user, endpoint)
 
     @app.template_global()
     def unread_notifications():

@@ -2,7 +2,7 @@
 
 from district.i18n import N_
 from district.models import Notification
-from district.notifications.services import notify
+from district.notifications.operations import notify
 
 
 def send(users, **params):

@@ -6,41 +6,22 @@ import secrets
 
 import openpyxl
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from peewee import DatabaseError, IntegrityError
 
 from ..audit import changes, record
 from ..auth.services import hash_password
 from ..db import database
-from ..models import (
+from ..models import School, User, utcnow
+from ..text import clean, fold, person_sort_key, sort_key
+from ..vocabulary import (  # noqa: F401 - the labels are re-exported for the admin's views
+    LEVEL_LABELS,
+    OWNERSHIP_LABELS,
+    ROLE_LABELS,
     ROLES,
     SCHOOL_LEVELS,
     SCHOOL_OWNERSHIPS,
     SCHOOL_ROLES,
-    School,
-    User,
-    utcnow,
 )
-from ..text import clean, fold, person_sort_key, sort_key
-
-LEVEL_LABELS = {
-    "mam_non": _l("Mầm non"),
-    "tieu_hoc": _l("Tiểu học"),
-    "thcs": _l("Trung học cơ sở"),
-    "lien_cap": _l("Liên cấp"),
-}
-OWNERSHIP_LABELS = {
-    "cong_lap": _l("Công lập"),
-    "tu_thuc": _l("Tư thục"),
-    "dan_lap": _l("Dân lập"),
-}
-ROLE_LABELS = {
-    "admin": _l("Quản trị hệ thống"),
-    "officer": _l("Chuyên viên"),
-    "principal": _l("Hiệu trưởng / Phó hiệu trưởng"),
-    "staff": _l("Giáo viên / nhân viên"),
-    "observer": _l("Lãnh đạo (chỉ xem số liệu)"),
-}
 
 
 class AdminError(ValueError):

@@ -31,7 +31,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..notifications.services import notify
+from ..notifications.operations import notify
 from ..text import clean, fold
 
 ATTACHMENT_KINDS = ["pdf", "docx", "xlsx"]

@@ -31,7 +31,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..notifications.services import notify, users_with_role
+from ..notifications.operations import notify, users_with_role
 from ..text import clean, fold
 
 # --- Labels -----------------------------------------------------------------------------------

@@ -1,26 +1,30 @@
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
-from playhouse.flask_utils import PaginatedQuery
 
-from ..access import EVERYONE, allow
-from ..models import Notification
+from ..access import EVERYONE, allow, get_visible_or_404, notifications_visible_to
 from ..security import passive
-from ..web import redirect_to, render
-from . import services
+from ..web import Pages, redirect_to, render, wants_fragment
+from . import operations, queries
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.after_app_request
+def read_by_opening(response):
+    """Opening the page a notification points to marks that notification read, whatever the
+    feature: the link is the page's path."""
+    if (request.method == "GET" and response.status_code == 200 and not wants_fragment()
+            and response.mimetype == "text/html" and current_user.is_authenticated
+            and request.blueprint not in (None, "notifications")):
+        operations.mark_read_by_link(current_user, request.path)
+    return response
 
 
 @bp.get("/")
 @allow(*EVERYONE)
 def index():
-    pages = PaginatedQuery(services.for_user(current_user), paginate_by=30)
-    return render(
-        "notifications/index.html",
-        notifications=pages.get_object_list(),
-        pagination=pages,
-        text_of=services.text_of,
-    )
+    pages = Pages(queries.for_user(current_user), per_page=30)
+    return render("notifications/index.html", pages=pages, text_of=queries.text_of)
 
 
 @bp.get("/bell")
@@ -28,18 +32,14 @@ def index():
 @passive
 def bell():
     """The header's bell, polled by htmx every minute; not user activity for the idle timeout."""
-    return render("notifications/_bell.html", count=services.unread_count(current_user))
+    return render("notifications/_bell.html", count=queries.unread_count(current_user))
 
 
 @bp.post("/<int:notification_id>/read")
 @allow(*EVERYONE)
 def read(notification_id):
-    notification = Notification.get_or_none(
-        Notification.id == notification_id, Notification.user == current_user.id
-    )
-    if notification is None:
-        abort(404)
-    services.mark_read(current_user, notification_id)
+    notification = get_visible_or_404(notifications_visible_to(current_user), notification_id)
+    operations.mark_read(current_user, notification.id)
     if request.form.get("follow") and notification.link.startswith("/"):
         return redirect(notification.link)
     return redirect_to(url_for(".index"))
@@ -48,5 +48,5 @@ def read(notification_id):
 @bp.post("/read-all")
 @allow(*EVERYONE)
 def read_all():
-    services.mark_all_read(current_user)
+    operations.mark_all_read(current_user)
     return redirect_to(url_for(".index"))

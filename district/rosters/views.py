@@ -19,7 +19,7 @@ from ..access import (
 from ..admin.services import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..forms import choices
 from ..models import Roster, RosterMember
-from ..web import render, render_block, wants_fragment
+from ..web import render, wants_fragment
 from . import services
 from .forms import ConfirmForm, MemberForm, RuleSetForm, UploadForm, VersionForm
 from .parsing import COLUMN_LABELS, FileRefused
@@ -250,9 +250,7 @@ def _stale(message):
     school = _own_school()
     context = _school_context(school) | {"stale": message}
     if wants_fragment():
-        body = render_block("rosters/index.html", "roster", **context)
-        return current_app.response_class(body, status=409, headers={
-            "HX-Retarget": "#roster", "HX-Reswap": "outerHTML"})
+        return render("rosters/index.html", "roster", retarget="#roster", status=409, **context)
     flash(message, "error")
     return redirect(url_for(".index"))
 
@@ -262,11 +260,7 @@ def _saved(school, message):
     too), a redirect otherwise."""
     if wants_fragment():
         context = _school_context(school) | {"saved": message}
-        body = render_block("rosters/index.html", "roster", **context)
-        response = current_app.response_class(body, headers={
-            "HX-Retarget": "#roster", "HX-Reswap": "outerHTML"})
-        response.vary.add("HX-Request")
-        return response
+        return render("rosters/index.html", "roster", retarget="#roster", **context)
     flash(message, "success")
     return redirect(url_for(".index"))
 

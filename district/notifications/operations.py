@@ -1,10 +1,9 @@
-"""In-app notifications: the one function every feature calls to tell users something.
+"""In-app notifications: the one function every feature calls to tell users something, and the
+ways a notification becomes read (by hand, all at once, or by opening what it points to).
 
 A notification carries no child data: who, which school, what kind, and a link that requires
 sign-in. Its message is a msgid marked with N_() plus parameters, shown in the reader's language.
 """
-
-from flask_babel import gettext
 
 from ..audit import record
 from ..db import database
@@ -14,7 +13,7 @@ from ..models import Notification, User, utcnow
 def notify(users, kind, message, link="", **params):
     """Send one notification to each of `users` (User rows or ids). Returns how many were sent.
 
-    Call it from inside the service transaction that made the change it reports."""
+    Call it from inside the operation's transaction that made the change it reports."""
     ids = sorted({u if isinstance(u, int) else u.id for u in users})
     if not ids:
         return 0
@@ -34,52 +33,32 @@ def users_with_role(role, school_id=None):
     return [u.id for u in query]
 
 
-def text_of(notification):
-    """The message in the current language."""
-    try:
-        return gettext(notification.message, **(notification.params or {}))
-    except (KeyError, ValueError):
-        return gettext(notification.message)
-
-
-def unread_count(user):
-    return (
-        Notification.select()
-        .where(Notification.user == user.id, Notification.read_at.is_null())
-        .count()
-    )
-
-
-def for_user(user):
-    return (
-        Notification.select()
-        .where(Notification.user == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-    )
+def _unread_of(user):
+    return (Notification.user == user.id) & Notification.read_at.is_null()
 
 
 def mark_read(user, notification_id):
     with database.atomic():
-        updated = (
-            Notification.update(read_at=utcnow())
-            .where(
-                Notification.id == notification_id,
-                Notification.user == user.id,
-                Notification.read_at.is_null(),
-            )
-            .execute()
-        )
+        updated = (Notification.update(read_at=utcnow())
+                   .where(_unread_of(user), Notification.id == notification_id).execute())
         if updated:
             record("notification.read", target=notification_id, target_type="notification")
         return updated
 
 
+def mark_read_by_link(user, link):
+    """The user opened `link` (a page a notification points to): its notifications are read."""
+    with database.atomic():
+        updated = (Notification.update(read_at=utcnow())
+                   .where(_unread_of(user), Notification.link == link).execute())
+        if updated:
+            record("notification.read_by_opening", target=user,
+                   details={"link": link, "count": updated})
+        return updated
+
+
 def mark_all_read(user):
     with database.atomic():
-        updated = (
-            Notification.update(read_at=utcnow())
-            .where(Notification.user == user.id, Notification.read_at.is_null())
-            .execute()
-        )
+        updated = Notification.update(read_at=utcnow()).where(_unread_of(user)).execute()
         record("notification.read_all", target=user, details={"count": updated})
         return updated

@@ -1,0 +1,23 @@
+"""What a user reads of their notifications (through access.notifications_visible_to)."""
+
+from flask_babel import gettext
+
+from ..access import notifications_visible_to
+from ..models import Notification
+
+
+def text_of(notification):
+    """The message in the current language."""
+    try:
+        return gettext(notification.message, **(notification.params or {}))
+    except (KeyError, ValueError):
+        return gettext(notification.message)
+
+
+def unread_count(user):
+    return notifications_visible_to(user).where(Notification.read_at.is_null()).count()
+
+
+def for_user(user):
+    return notifications_visible_to(user).order_by(Notification.created_at.desc(),
+                                                   Notification.id.desc())

@@ -1,0 +1,34 @@
+"""The words of the whole application, defined once: roles, school levels and ownerships.
+
+Codes are what the database stores; labels are what people read (lazy, so each reader sees their
+own language). A feature's own words live in `district/<feature>/vocabulary.py`; words that more
+than one feature uses live here.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+ADMIN, OFFICER, PRINCIPAL, STAFF, OBSERVER = "admin", "officer", "principal", "staff", "observer"
+ROLES = (ADMIN, OFFICER, PRINCIPAL, STAFF, OBSERVER)
+SCHOOL_ROLES = (PRINCIPAL, STAFF)
+DISTRICT_ROLES = (ADMIN, OFFICER, OBSERVER)
+ROLE_LABELS = {
+    ADMIN: _l("Quản trị hệ thống"),
+    OFFICER: _l("Chuyên viên"),
+    PRINCIPAL: _l("Hiệu trưởng / Phó hiệu trưởng"),
+    STAFF: _l("Giáo viên / nhân viên"),
+    OBSERVER: _l("Lãnh đạo (chỉ xem số liệu)"),
+}
+
+SCHOOL_LEVELS = ("mam_non", "tieu_hoc", "thcs", "lien_cap")
+LEVEL_LABELS = {
+    "mam_non": _l("Mầm non"),
+    "tieu_hoc": _l("Tiểu học"),
+    "thcs": _l("Trung học cơ sở"),
+    "lien_cap": _l("Liên cấp"),
+}
+SCHOOL_OWNERSHIPS = ("cong_lap", "tu_thuc", "dan_lap")
+OWNERSHIP_LABELS = {
+    "cong_lap": _l("Công lập"),
+    "tu_thuc": _l("Tư thục"),
+    "dan_lap": _l("Dân lập"),
+}
