@@ -63,6 +63,8 @@ def from_environment(instance_path):
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
+        # A school is not reminded about the same directive twice within this many hours.
+        "REMIND_MIN_HOURS": int(os.environ.get("REMIND_MIN_HOURS", "24")),
         # The office's own copy of the counseling-team rule sets (default: the bundled file).
         "ROSTER_RULES_FILE": os.environ.get("ROSTER_RULES_FILE", ""),
         # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.

@@ -7,9 +7,13 @@ from ..models import Notification
 
 
 def text_of(notification):
-    """The message in the current language."""
+    """The message in the current language. Parameters whose name ends in `_label` are msgids
+    themselves (a category, a status: stored as N_("...")) and are translated too, so no
+    Vietnamese word is left inside an English message."""
+    params = {key: gettext(value) if key.endswith("_label") and isinstance(value, str) else value
+              for key, value in (notification.params or {}).items()}
     try:
-        return gettext(notification.message, **(notification.params or {}))
+        return gettext(notification.message, **params)
     except (KeyError, ValueError):
         return gettext(notification.message)
 
