@@ -1,8 +1,11 @@
 """Every view declares who may use it; each role's home page offers what it may do and no more."""
 
+import re
+from pathlib import Path
+
 import pytest
 
-from district.access import PUBLIC, view_access
+from district.access import PUBLIC, may_open, view_access
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.language", "main.help", "main.healthz"}
 
@@ -81,3 +84,37 @@ def test_observer_home_promises_aggregates_only(district, login_as):
     page = login_as(district.observer).get("/").get_data(as_text=True)
     assert "chỉ có số liệu tổng hợp" in page
     assert "/admin/" not in page
+
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLE_TEST_IN_PYTHON = re.compile(r"\.role\s*(==|!=|\bin\b|\bnot in\b)")
+ROLE_TEST_IN_TEMPLATE = re.compile(r"current_user\.role\b")
+
+
+def test_views_and_templates_never_test_roles_by_hand():
+    """Who may see or do what is answered by district/access.py (and the flags views pass):
+    a view or template that compares roles itself is a second, drifting copy of the rules."""
+    found = []
+    for path in sorted((ROOT / "district").glob("*/views.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if ROLE_TEST_IN_PYTHON.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if ROLE_TEST_IN_TEMPLATE.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []
+
+
+@pytest.mark.parametrize("role, endpoint, expected", [
+    ("admin", "admin.users", True),
+    ("officer", "admin.users", False),
+    ("officer", "directives.new", True),
+    ("principal", "directives.new", False),
+    ("observer", "incidents.index", False),
+    ("staff", "main.help", True),
+    ("officer", "reports.index", False),  # no such page: never offered
+])
+def test_may_open_answers_from_the_declared_access(app, district, role, endpoint, expected):
+    with app.test_request_context("/"):
+        assert may_open(district.by_role[role], endpoint) is expected

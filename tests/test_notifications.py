@@ -62,3 +62,32 @@ def test_someone_elses_notification_is_not_found(district, login_as):
 
 def test_notify_sends_once_per_user(district):
     assert send([district.principal, district.principal.id, district.staff]) == 2
+
+
+def test_opening_the_page_a_notification_points_to_marks_it_read(district, login_as):
+    send([district.principal, district.staff])
+    notify([district.principal], "test.kind", N_("Văn bản mới %(number)s cần xác nhận"),
+           "/notifications/", number="13/PGDĐT")
+    client = login_as(district.principal)
+    assert 'id="bell-count">2<' in client.get("/notifications/bell").get_data(as_text=True)
+    # A fragment of the page (htmx) is not opening it.
+    client.get("/help", headers={"HX-Request": "true"})
+    assert 'id="bell-count">2<' in client.get("/notifications/bell").get_data(as_text=True)
+    client.get("/help")
+    assert 'id="bell-count">1<' in client.get("/notifications/bell").get_data(as_text=True)
+    mine = Notification.select().where(Notification.user == district.principal.id,
+                                       Notification.link == "/help").get()
+    assert mine.read_at is not None
+    # Someone else's notification to the same page stays unread.
+    theirs = Notification.get(Notification.user == district.staff.id)
+    assert theirs.read_at is None
+
+
+def test_labels_inside_a_message_are_in_the_readers_language(district, login_as):
+    notify([district.officer], "incident.urgent",
+           N_("Vụ việc mới cần chú ý: %(category_label)s tại %(school)s"), "/help",
+           category_label=N_("Bắt nạt"), school=district.preschool.name)
+    client = login_as(district.officer)
+    client.post("/language", data={"locale": "en"})
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "Bullying" in page and "Bắt nạt" not in page

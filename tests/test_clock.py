@@ -1,0 +1,49 @@
+"""The office's clock: local days in the office's time zone, whatever that zone is."""
+
+import datetime as dt
+
+from district import clock
+
+
+def test_a_local_day_is_a_utc_range_in_the_offices_zone(app):
+    with app.app_context():
+        start, end = clock.day_range(dt.date(2026, 12, 1), dt.date(2026, 12, 1))
+    # Asia/Ho_Chi_Minh is UTC+7: 01/12 local runs from 30/11 17:00 to 01/12 17:00 UTC.
+    assert start == dt.datetime(2026, 11, 30, 17, 0)
+    assert end == dt.datetime(2026, 12, 1, 17, 0)
+
+
+def test_06_30_local_on_01_12_falls_on_01_12(app):
+    with app.app_context():
+        reported = clock.to_utc(dt.datetime(2026, 12, 1, 6, 30))
+        assert reported == dt.datetime(2026, 11, 30, 23, 30)
+        assert clock.local_date(reported) == dt.date(2026, 12, 1)
+        start, end = clock.day_range(dt.date(2026, 12, 1), dt.date(2026, 12, 1))
+        assert start <= reported < end
+
+
+def test_23_59_and_00_01_local_fall_on_their_own_days(app):
+    with app.app_context():
+        before = clock.to_utc(dt.datetime(2026, 12, 31, 23, 59))
+        after = clock.to_utc(dt.datetime(2027, 1, 1, 0, 1))
+        assert clock.local_date(before) == dt.date(2026, 12, 31)
+        assert clock.local_date(after) == dt.date(2027, 1, 1)
+        year_start, year_end = clock.year_range(2026)
+        assert year_start <= before < year_end <= after
+        month_start, month_end = clock.month_range(2026, 12)
+        assert month_start <= before < month_end <= after
+
+
+def test_the_zone_is_configuration_not_a_fixed_offset(app):
+    app.config["TIMEZONE"] = "Europe/Paris"
+    with app.app_context():
+        # Paris in winter is UTC+1, in summer UTC+2 (daylight saving time).
+        assert clock.day_start(dt.date(2026, 12, 1)) == dt.datetime(2026, 11, 30, 23, 0)
+        assert clock.day_start(dt.date(2026, 7, 1)) == dt.datetime(2026, 6, 30, 22, 0)
+        assert clock.to_local(dt.datetime(2026, 7, 1, 12, 0)) == dt.datetime(2026, 7, 1, 14, 0)
+
+
+def test_today_is_the_local_date(app):
+    with app.app_context():
+        assert clock.today() == clock.local_date(clock.utcnow())
+        assert abs(clock.utc_offset_hours() - 7) < 1e-9

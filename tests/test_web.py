@@ -1,0 +1,81 @@
+"""The one way to answer: a page, or for htmx one block plus out-of-band blocks; one paginator."""
+
+import pytest
+from jinja2 import ChoiceLoader, DictLoader
+
+from district import web
+from district.models import School
+
+PAGE = """<html><body><h1>Page</h1>
+<div id="main">{% block main %}main {{ n }}{% endblock %}</div>
+<p>{% block side %}<aside id="side" {% if oob %}hx-swap-oob="true"{% endif %}>side {{ n }}</aside>{% endblock %}</p>
+</body></html>"""
+
+
+@pytest.fixture
+def pages_app(app):
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"test/page.html": PAGE}),
+                                         app.jinja_env.loader])
+    return app
+
+
+def _answer(app, htmx=False, **kwargs):
+    headers = {"HX-Request": "true"} if htmx else {}
+    with app.test_request_context("/", headers=headers):
+        app.preprocess_request()
+        return web.render("test/page.html", "main", n=1, **kwargs)
+
+
+def test_a_plain_request_gets_the_whole_page(pages_app):
+    response = _answer(pages_app, oob=["side"], retarget="#elsewhere")
+    body = response.get_data(as_text=True)
+    assert "<h1>Page</h1>" in body and 'hx-swap-oob' not in body
+    assert "HX-Retarget" not in response.headers
+    assert "HX-Request" in response.vary
+
+
+def test_htmx_gets_the_block_then_out_of_band_blocks_and_a_retarget(pages_app):
+    response = _answer(pages_app, htmx=True, oob=["side"], retarget="#elsewhere",
+                       trigger="changed", status=409)
+    body = response.get_data(as_text=True)
+    assert body.startswith("main 1")
+    assert '<aside id="side" hx-swap-oob="true">side 1</aside>' in body
+    assert "<h1>" not in body
+    assert response.status_code == 409
+    assert response.headers["HX-Retarget"] == "#elsewhere"
+    assert response.headers["HX-Reswap"] == "outerHTML"
+    assert response.headers["HX-Trigger"] == "changed"
+    assert "HX-Request" in response.vary
+
+
+def test_a_boosted_request_gets_the_whole_page(pages_app):
+    with pages_app.test_request_context("/", headers={"HX-Request": "true", "HX-Boosted": "true"}):
+        pages_app.preprocess_request()
+        body = web.render("test/page.html", "main", n=1).get_data(as_text=True)
+    assert "<h1>Page</h1>" in body
+
+
+def test_pages_count_once_and_refuse_a_page_beyond_the_last(app, make_school):
+    for _ in range(7):
+        make_school()
+    query = School.select().order_by(School.id)
+    with app.test_request_context("/?page=2"):
+        pages = web.Pages(query, per_page=3)
+        assert (pages.page, pages.page_count, pages.total) == (2, 3, 7)
+        assert len(pages.items) == 3 and list(pages.page_range()) == [1, 2, 3]
+    with app.test_request_context("/?page=x"):
+        assert web.Pages(query, per_page=3).page == 1
+    with app.test_request_context("/?page=4"):
+        with pytest.raises(Exception) as refused:
+            web.Pages(query, per_page=3)
+        assert getattr(refused.value, "code", None) == 404
+
+
+def test_the_pager_window_follows_the_page(app, make_school):
+    for _ in range(20):
+        make_school()
+    with app.test_request_context("/?page=10"):
+        pages = web.Pages(School.select(), per_page=2)
+        assert list(pages.page_range()) == [4, 5, 6, 7, 8, 9, 10]
+    with app.test_request_context("/?page=5"):
+        assert list(web.Pages(School.select(), per_page=2).page_range()) == [2, 3, 4, 5, 6, 7, 8]
