@@ -47,12 +47,12 @@ def seed_command(reset, if_empty):
 @with_appcontext
 def create_user_command(username, full_name, role, school_code, email, password):
     """Create an account for a real deployment (it must change its password at first sign-in)."""
-    from .admin import services as admin_services
-    from .admin.services import AdminError
+    from .admin.operations import create_user
+    from .admin.values import AdminError
 
     with db.database.connection_context():
         try:
-            user = admin_services.create_user(
+            user = create_user(
                 actor=None,
                 data={"username": username, "full_name": full_name, "role": role,
                       "school_code": school_code, "email": email, "phone": ""},

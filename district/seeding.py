@@ -9,9 +9,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from .admin.services import school_values, user_values
+from .admin.values import school_values, user_values
 from .audit import record
-from .auth.services import hash_password
+from .auth.passwords import hash_password
 from .db import database
 from .models import ALL_MODELS, School, User
 

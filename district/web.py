@@ -88,7 +88,8 @@ class Pages:
         if total is not None:
             self.__dict__["total"] = total
         raw = request.args.get(page_var, "")
-        self.page = int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+        digits = raw.isascii() and raw.isdigit()  # not "²", which isdigit() but int() refuses
+        self.page = int(raw) if digits and 0 < len(raw) < 7 and int(raw) > 0 else 1
         if self.page > self.page_count:
             abort(404)
 

@@ -11,7 +11,7 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from district import create_app
-from district.admin.services import school_values, user_values
+from district.admin.values import school_values, user_values
 from district.db import database, make_database, migration_runner
 from district.models import School, User
 from tests import databases

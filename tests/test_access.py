@@ -52,7 +52,9 @@ ADMIN_LINKS = ["/admin/schools", "/admin/users", "/admin/audit"]
 HOME_OFFERS = {
     "admin": (ADMIN_LINKS + ["/admin/users/new", "/admin/schools/import"],
               ["/directives/new", "/incidents/"]),
-    "officer": (["/directives/", "/directives/new"], ADMIN_LINKS),
+    # Officers read the incident-related entries of the audit log (DESIGN.md section 1).
+    "officer": (["/directives/", "/directives/new", "/admin/audit"],
+                ["/admin/schools", "/admin/users"]),
     "principal": (["/directives/"], ADMIN_LINKS + ["/directives/new"]),
     "staff": (["/directives/"], ADMIN_LINKS + ["/directives/new"]),
     "observer": ([], ADMIN_LINKS + ["/directives/new", "/incidents/new", "/rosters/upload"]),

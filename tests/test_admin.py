@@ -1,12 +1,19 @@
 """The admin manages schools and accounts and reads the audit log."""
 
+import datetime as dt
 import io
-import unicodedata
+import re
+import zipfile
+from zoneinfo import ZoneInfo
 
 import openpyxl
+import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from district.models import AuditEntry, School, User
 from tests.conftest import PASSWORD
+from tests.rosters.files import windows_1258_form, with_macro
 
 
 def test_create_school_and_find_it_without_diacritics(district, login_as):
@@ -61,14 +68,21 @@ def _xlsx(rows):
 HEADER = ["Mã trường", "Tên trường", "Cấp học", "Loại hình", "Xã/phường"]
 
 
+def import_file(client, data, name="truong.xlsx"):
+    # Encoded in memory: the test client would spool a large body to a temporary file that it
+    # never closes (a ResourceWarning, which is an error here).
+    boundary, body = encode_multipart({"file": FileStorage(stream=io.BytesIO(data),
+                                                           filename=name)})
+    return client.post("/admin/schools/import", data=body,
+                       content_type=f'multipart/form-data; boundary="{boundary}"')
+
+
 def test_import_with_a_bad_row_imports_nothing_and_names_row_and_column(district, login_as):
     data = _xlsx([HEADER,
                   ["TH-A", "Trường Tiểu học A", "Tiểu học", "Công lập", "Xã Tân Phú"],
                   ["TH-B", "Trường Tiểu học B", "Đại học", "Công lập", "Xã Tân Phú"],
                   ["TH-A", "Trường Tiểu học A trùng", "Tiểu học", "Công lập", ""]])
-    response = login_as(district.admin).post(
-        "/admin/schools/import", data={"file": (io.BytesIO(data), "truong.xlsx")},
-        content_type="multipart/form-data")
+    response = import_file(login_as(district.admin), data)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "chưa nhập trường nào" in page
@@ -77,36 +91,77 @@ def test_import_with_a_bad_row_imports_nothing_and_names_row_and_column(district
     assert School.select().count() == 2
 
 
-def to_cp1258(text):
-    """Encode as Excel's plain CSV does on a Vietnamese Windows: tone marks as combining
-    characters after precomposed base letters (â, ê, ô, ơ, ư, ă, đ)."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        decomposed = unicodedata.normalize("NFD", ch)
-        tones = [c for c in decomposed if c in "\u0300\u0301\u0303\u0309\u0323"]
-        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
-        out.append(base + "".join(tones))
-    return "".join(out).encode("cp1258")
-
-
 def test_import_csv_from_excel_in_windows_1258(district, login_as):
     text = ("Mã trường;Tên trường;Cấp học;Loại hình\n"
             "TH-TANPHU;Trường Tiểu học Tân Phú;Tiểu học;Công lập\n")
-    response = login_as(district.admin).post(
-        "/admin/schools/import",
-        data={"file": (io.BytesIO(to_cp1258(text)), "truong.csv")},
-        content_type="multipart/form-data")
+    response = import_file(login_as(district.admin),
+                           windows_1258_form(text).encode("cp1258"), "truong.csv")
     assert response.status_code == 302
     school = School.get(School.code == "TH-TANPHU")
     assert school.name == "Trường Tiểu học Tân Phú"  # NFC whatever the file's form
     assert AuditEntry.get(AuditEntry.action == "school.import").details["count"] == 1
 
 
+def test_import_csv_in_utf8_with_bom(district, login_as):
+    text = ("Mã trường,Tên trường,Cấp học,Loại hình\r\n"
+            "MN-SAOMAI,Trường Mầm non Sao Mai,Mầm non,Tư thục\r\n")
+    response = import_file(login_as(district.admin), text.encode("utf-8-sig"), "truong.csv")
+    assert response.status_code == 302
+    # The BOM is not part of the first header: the code column is found and read.
+    assert School.get(School.code == "MN-SAOMAI").ownership == "tu_thuc"
+
+
+def test_import_reads_the_english_headings_and_words(district, login_as):
+    """The English page names the columns and words in English: the file may use them."""
+    data = _xlsx([["School code", "School name", "School level", "Ownership", "Commune/ward"],
+                  ["TH-SUNRISE", "Trường Tiểu học Bình Minh", "Primary", "Community-run", ""]])
+    assert import_file(login_as(district.admin), data).status_code == 302
+    school = School.get(School.code == "TH-SUNRISE")
+    assert (school.level, school.ownership) == ("tieu_hoc", "dan_lap")
+
+
+def zip_bomb():
+    """A small XLSX that unpacks to tens of megabytes (a page of zeros, squeezed)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_xlsx([HEADER])), "r") as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("xl/media/padding.bin", bytes(64 * 1024 * 1024))
+    return out.getvalue()
+
+
+GOOD_ROW = ["TH-MOI", "Trường Tiểu học Mới", "Tiểu học", "Công lập", ""]
+OLE_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)  # .xls, or an encrypted .xlsx
+
+
+@pytest.mark.parametrize("name, make, message", [
+    ("macro", lambda: with_macro(_xlsx([HEADER, GOOD_ROW])), "Tệp có chứa macro"),
+    ("encrypted", lambda: OLE_FILE, "tệp có mật khẩu không được hỗ trợ"),
+    ("bomb", zip_bomb, "quá lớn khi giải nén"),
+    ("rows", lambda: ("\n".join([",".join(HEADER[:4])]
+                                 + [f"TH-{i},Trường {i},Tiểu học,Công lập" for i in range(3000)])
+                      ).encode(), "tối đa 3000 dòng"),
+    ("columns", lambda: _xlsx([HEADER + [f"Cột {i}" for i in range(20)], GOOD_ROW]),
+     "tối đa 20 cột"),
+    ("size", lambda: b"Ma truong,Ten truong\n" + b"x" * (2 * 1024 * 1024), "Tệp lớn hơn 2 MB"),
+])
+def test_import_refuses_unsafe_files_with_a_message(district, login_as, name, make, message):
+    response = import_file(login_as(district.admin), make(), f"{name}.xlsx")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert School.select().count() == 2
+
+
+def test_import_of_a_header_without_rows_says_so(district, login_as):
+    response = import_file(login_as(district.admin), _xlsx([HEADER]))
+    assert response.status_code == 422
+    assert "Tệp không có dữ liệu." in response.get_data(as_text=True)
+
+
 def test_import_without_required_column(district, login_as):
     data = _xlsx([["Mã trường", "Tên trường"], ["TH-X", "Trường X"]])
-    page = login_as(district.admin).post(
-        "/admin/schools/import", data={"file": (io.BytesIO(data), "x.xlsx")},
-        content_type="multipart/form-data").get_data(as_text=True)
+    page = import_file(login_as(district.admin), data).get_data(as_text=True)
     assert "Thiếu cột bắt buộc" in page and "Cấp học" in page
 
 
@@ -116,8 +171,6 @@ def test_admin_creates_account_that_must_change_password(district, login_as, cli
         "school_id": str(district.preschool.id), "email": "", "phone": ""})
     assert response.status_code == 201
     page = response.get_data(as_text=True)
-    import re
-
     temporary = re.search(r'id="temporary-password">([^<]+)<', page).group(1)
     user = User.get(User.username == "gv3.mn-hoasen")
     assert user.must_change_password and user.school_id == district.preschool.id
@@ -162,9 +215,7 @@ def test_reset_password_forces_a_change_and_ends_sessions(district, login_as, cl
 
 def test_import_reports_values_too_long(district, login_as):
     data = _xlsx([HEADER, ["TH-LONG", "Trường " + "x" * 300, "Tiểu học", "Công lập", ""]])
-    page = login_as(district.admin).post(
-        "/admin/schools/import", data={"file": (io.BytesIO(data), "x.xlsx")},
-        content_type="multipart/form-data").get_data(as_text=True)
+    page = import_file(login_as(district.admin), data).get_data(as_text=True)
     assert "<td>2</td><td>Tên trường</td><td>Dài quá 200 ký tự.</td>" in page
     assert not School.select().where(School.code == "TH-LONG").exists()
 
@@ -222,3 +273,59 @@ def test_admin_audit_log_never_shows_incident_content(district, login_as):
     assert "Mới" in admin_page
     officer_page = login_as(district.officer).get("/admin/audit").get_data(as_text=True)
     assert "Nguyễn Minh An" in officer_page
+
+
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "Asia/Tokyo"])
+def test_audit_dates_are_the_offices_local_days(app, district, login_as, zone):
+    """An entry at 23:59 local time belongs to that day, one at 00:01 to the next, in the
+    office's time zone (TIMEZONE), whatever it is."""
+    app.config["TIMEZONE"] = zone
+
+    def utc(*local):
+        return dt.datetime(*local, tzinfo=ZoneInfo(zone)).astimezone(dt.UTC).replace(tzinfo=None)
+
+    AuditEntry.create(action="test.late", at=utc(2026, 12, 1, 23, 59))
+    AuditEntry.create(action="test.early", at=utc(2026, 12, 2, 0, 1))
+    admin = login_as(district.admin)
+
+    def actions(first, last):
+        page = admin.get(f"/admin/audit?action=test.&date_from={first}&date_to={last}")
+        return re.findall(r"<code>(test\.\w+)</code>", page.get_data(as_text=True))
+
+    assert actions("2026-12-01", "2026-12-01") == ["test.late"]
+    assert actions("2026-12-02", "2026-12-02") == ["test.early"]
+    assert actions("2026-12-01", "2026-12-02") == ["test.early", "test.late"]
+
+
+@pytest.mark.parametrize("url", ["/admin/schools?status=all", "/admin/users", "/admin/audit"])
+def test_lists_run_a_fixed_number_of_queries(district, login_as, make_school, make_user,
+                                              queries, url):
+    admin = login_as(district.admin)
+
+    def count():
+        with queries() as q:
+            assert admin.get(url).status_code == 200
+        return q.count
+
+    few = count()
+    for _ in range(30):
+        school = make_school()
+        make_user("staff", school)
+        AuditEntry.create(action="test.fill")
+    assert count() == few
+
+
+@pytest.mark.parametrize("url", ["/admin/schools?page=2", "/admin/users?page=9",
+                                 "/admin/audit?page=3"])
+def test_a_page_beyond_the_last_is_not_found(district, login_as, url):
+    assert login_as(district.admin).get(url).status_code == 404
+
+
+def test_lists_page_with_their_filters_kept(district, login_as, make_school):
+    for n in range(30):
+        make_school(name=f"Trường Tiểu học Bình An {n:02d}")
+    page = login_as(district.admin).get("/admin/schools?q=binh an&level=tieu_hoc")
+    text = page.get_data(as_text=True)
+    assert text.count("Trường Tiểu học Bình An") == 25
+    assert 'href="/admin/schools?page=2&amp;q=binh+an&amp;level=tieu_hoc&amp;status=active"' \
+        in text

@@ -1,6 +1,10 @@
 """Vietnamese is the default; the English catalogue translates every string of the code."""
 
-from district.i18n_tools import untranslated
+import re
+
+from babel.messages.pofile import read_po
+
+from district.i18n_tools import po_path, untranslated
 
 
 def test_english_catalogue_is_complete():
@@ -10,3 +14,19 @@ def test_english_catalogue_is_complete():
 
 def test_vietnamese_is_the_default(client):
     assert '<html lang="vi">' in client.get("/help").get_data(as_text=True)
+
+
+VIETNAMESE_LETTERS = re.compile(
+    "[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
+DOCUMENT_NUMBER = re.compile(r"\d+/\d{4}/[\wĐđ-]+")  # 80/2017/NĐ-CP names a decree
+CODE_VALUE = re.compile(r"\b[a-z]+_[a-z_]+\b")  # mam_non, cong_lap
+
+
+def test_core_english_has_no_vietnamese_and_no_code_values():
+    with po_path("core", "en").open("rb") as fh:
+        catalog = read_po(fh, locale="en")
+    english = [" ".join(m.string) if isinstance(m.string, tuple) else m.string
+               for m in catalog if m.id]
+    found = [text for text in english
+             if VIETNAMESE_LETTERS.search(DOCUMENT_NUMBER.sub("", text)) or CODE_VALUE.search(text)]
+    assert found == []

@@ -65,6 +65,7 @@ def test_no_link_offered_to_a_role_answers_404(demo, login_as, role):
     while queue and len(seen) < MAX_REQUESTS:
         url, found_on = queue.pop(0)
         response = client.get(url)
+        response.close()  # downloads are streamed files
         if response.status_code == 404 or response.status_code >= 500:
             broken.append((url, response.status_code, found_on))
             continue

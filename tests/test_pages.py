@@ -71,3 +71,23 @@ def test_dates_are_day_month_year_in_vietnam_time(app):
         assert fmt_date(dt.date(2026, 3, 5)) == "05/03/2026"
         # 20:30 UTC is 03:30 the next day in Asia/Ho_Chi_Minh.
         assert fmt_datetime(dt.datetime(2026, 3, 5, 20, 30)) == "06/03/2026 03:30"
+
+
+def test_admin_home_runs_a_fixed_number_of_queries(district, login_as, make_school, make_user,
+                                                   queries):
+    from district.models import AuditEntry
+
+    admin = login_as(district.admin)
+
+    def count():
+        with queries() as q:
+            page = admin.get("/").get_data(as_text=True)
+        return q.count, page
+
+    few, _page = count()
+    for _ in range(20):
+        make_user("staff", make_school())
+        AuditEntry.create(action="test.fill")
+    many, page = count()
+    assert many == few
+    assert page.count("<code>test.fill</code>") == 8  # the latest entries, not all of them

@@ -4,7 +4,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..forms import Form, choices
-from .services import LEVEL_LABELS, OWNERSHIP_LABELS, ROLE_LABELS
+from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS, ROLE_LABELS
 
 
 class SchoolForm(Form):

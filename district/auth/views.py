@@ -1,16 +1,15 @@
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..access import EVERYONE, allow, public
 from ..extensions import limiter
 from ..i18n import LANGUAGES, fmt_datetime
-from ..models import User
-from ..web import render
-from . import services
+from ..web import redirect_to, render
+from . import operations, queries
 from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -36,10 +35,10 @@ def _login_limit():
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect_to(url_for("main.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        result = services.authenticate(form.username.data, form.password.data)
+        result = operations.authenticate(form.username.data, form.password.data)
         if result.locked_until:
             form.password.errors.append(
                 _(
@@ -56,8 +55,8 @@ def login():
             session.permanent = True
             session["last_seen"] = int(time.time())
             if result.user.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            return redirect(safe_next(form.next.data) or url_for("main.home"))
+                return redirect_to(url_for("auth.change_password"))
+            return redirect_to(safe_next(form.next.data) or url_for("main.home"))
         return render("auth/login.html", form=form, status=422)
     return render("auth/login.html", form=form)
 
@@ -65,11 +64,11 @@ def login():
 @bp.post("/logout")
 @allow(*EVERYONE)
 def logout():
-    services.logout(current_user._get_current_object())
+    operations.logout(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect_to(url_for("auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -78,15 +77,15 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current.data, form.new.data)
-        except services.PasswordError as exc:
+            operations.change_password(current_user, form.current.data, form.new.data)
+        except operations.PasswordError as exc:
             form.new.errors.append(str(exc))
         else:
             # The session version changed: sign in again under the new one, quietly.
-            login_user(User.get_by_id(current_user.id))
+            login_user(queries.account(current_user.id))
             session["last_seen"] = int(time.time())
             flash(_("Đã đổi mật khẩu."), "success")
-            return redirect(url_for("main.home"))
+            return redirect_to(url_for("main.home"))
     status = 422 if form.is_submitted() else 200
     return render("auth/password.html", form=form, status=status)
 
@@ -99,5 +98,5 @@ def language():
     if locale in LANGUAGES:
         session["locale"] = locale
         if current_user.is_authenticated:
-            services.set_locale(current_user, locale)
-    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
+            operations.set_locale(current_user, locale)
+    return redirect_to(safe_next(request.form.get("next")) or url_for("main.home"))

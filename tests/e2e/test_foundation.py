@@ -1,12 +1,12 @@
 """A principal signs in, sees the hotline, switches language, signs out; an admin creates an
-account and its new user must change the password."""
+account and its new user must change the password, and filters the audit log in place."""
 
 import re
 
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import mark_window, sign_in, window_marker
 
 
 def test_principal_sees_hotline_switches_language_and_signs_out(page, district):
@@ -53,3 +53,16 @@ def test_admin_creates_account_and_new_user_must_change_password(page, district)
     page.fill("input[name=confirm]", "MatKhauMoi2026")
     page.click("main form button[type=submit]")
     expect(page.locator("h1")).to_have_text(district.preschool.name)
+
+
+def test_admin_filters_the_audit_log_in_place(page, district):
+    """The filter bar updates the table and the address without reloading the page."""
+    sign_in(page, "admin", PASSWORD)
+    page.goto("/admin/audit")
+    expect(page.locator("#results")).to_contain_text("login.success")
+    mark_window(page)
+    page.fill("input[name=action]", "nothing.like.this")
+    page.locator("input[name=action]").dispatch_event("change")
+    expect(page.locator("#results")).to_contain_text("Không có mục nào khớp.")
+    expect(page).to_have_url(re.compile(r"action=nothing\.like\.this"))
+    assert window_marker(page) == "still-here"

@@ -1,22 +1,18 @@
-"""Sign-in, lockout and passwords. Every attempt, good or bad, is in the audit log."""
+"""Sign-in, lockout, sign-out, passwords and language. Every attempt, good or bad, is in the
+audit log; each write runs in one transaction with its audit entry."""
 
 import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import record
+from ..clock import utcnow
 from ..db import database
-from ..models import User, utcnow
-
-# Checked against when the username is unknown, so both paths take the same time.
-_DUMMY_HASH = None
-
-
-def hash_password(password):
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+from ..models import User
+from .passwords import hash_password, matches, waste_time_like_a_check
+from .queries import account, account_named
 
 
 @dataclass
@@ -31,16 +27,12 @@ def authenticate(username, password):
 
     The slow password check runs outside any transaction; the failure counter is incremented
     in the database (not read, added to and written back), so concurrent attempts all count."""
-    global _DUMMY_HASH
-    config = current_app.config
-    username = (username or "").strip().lower()
-    user = User.get_or_none(User.username == username)
+    user = account_named(username)
     if user is None or not user.active:
-        if _DUMMY_HASH is None:
-            _DUMMY_HASH = hash_password("not-a-password-0")
-        check_password_hash(_DUMMY_HASH, password or "")
+        waste_time_like_a_check(password)
         with database.atomic():
-            record("login.failed", details={"username": username, "reason": "unknown_or_inactive"})
+            record("login.failed", details={"username": (username or "").strip().lower(),
+                                            "reason": "unknown_or_inactive"})
         return LoginResult(failed=True)
     now = utcnow()
     if user.locked_until and user.locked_until > now:
@@ -48,16 +40,21 @@ def authenticate(username, password):
             record("login.refused_locked", target=user, actor=user,
                    details={"until": user.locked_until.isoformat()})
         return LoginResult(locked_until=user.locked_until)
-    if check_password_hash(user.password_hash, password or ""):
+    if matches(user.password_hash, password):
         with database.atomic():
             User.update(
                 {User.failed_logins: 0, User.locked_until: None, User.last_login_at: now}
             ).where(User.id == user.id).execute()
             record("login.success", target=user, actor=user)
-        return LoginResult(user=User.get_by_id(user.id))
+        return LoginResult(user=account(user.id))
+    return _count_failure(user, now)
+
+
+def _count_failure(user, now):
+    config = current_app.config
     with database.atomic():
         User.update(failed_logins=User.failed_logins + 1).where(User.id == user.id).execute()
-        failures = User.get_by_id(user.id).failed_logins
+        failures = account(user.id).failed_logins
         record("login.failed", target=user, actor=user, details={"failures": failures})
         if failures < config["LOGIN_MAX_FAILURES"]:
             return LoginResult(failed=True)
@@ -83,12 +80,12 @@ class PasswordError(ValueError):
 def change_password(user, current, new):
     """Raises PasswordError when `current` is wrong or `new` is the same password. Ends the
     user's other sessions."""
-    fresh = User.get_by_id(user.id)
-    if not check_password_hash(fresh.password_hash, current or ""):
+    fresh = account(user.id)
+    if not matches(fresh.password_hash, current):
         with database.atomic():
             record("password.change_failed", target=fresh, actor=fresh)
         raise PasswordError(_("Mật khẩu hiện tại không đúng."))
-    if check_password_hash(fresh.password_hash, new or ""):
+    if matches(fresh.password_hash, new):
         raise PasswordError(_("Mật khẩu mới phải khác mật khẩu hiện tại."))
     new_hash = hash_password(new)
     with database.atomic():
