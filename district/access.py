@@ -204,6 +204,12 @@ def own_school_receipts(user):
     return nothing(Recipient)
 
 
+def sees_only_directive_rates(user):
+    """The observer: acknowledgement rates of directives (their list page is the rates), never
+    a directive's text or a school's row."""
+    return has_role(user, OBSERVER)
+
+
 # --- Counseling rosters -----------------------------------------------------------------------
 
 
@@ -311,6 +317,11 @@ def sees_exact_counts(user):
 def may_choose_school(user):
     """Reporting an incident for any school (officers) rather than for one's own."""
     return is_officer(user)
+
+
+def may_be_assigned_incidents(user):
+    """School users handle incidents assigned to them: their list offers "assigned to me"."""
+    return has_role(user, *SCHOOL_USERS)
 
 
 # --- Notifications ----------------------------------------------------------------------------

@@ -229,8 +229,24 @@ class RosterMember(BaseModel):
     trained_on = DateField(null=True)
 
 
+class RosterUpload(BaseModel):
+    """A roster file a principal previewed for the school (migration 0050): it can be confirmed
+    once, by its uploader, only while the roster is still at `base_version` (the version the
+    preview was compared with; 0 when the school had none). Confirming records who and when and
+    the version it made."""
+
+    school = ForeignKeyField(School, backref="+", on_delete="RESTRICT")
+    file = ForeignKeyField(StoredFile, unique=True, backref="+", on_delete="RESTRICT")
+    uploaded_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    uploaded_at = DateTimeField(default=utcnow)
+    base_version = IntegerField(default=0)
+    confirmed_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    confirmed_at = DateTimeField(null=True)
+    roster = ForeignKeyField(Roster, null=True, unique=True, backref="+", on_delete="RESTRICT")
+
+
 class Recipient(BaseModel):
-    """One school that received one directive; its state is derived (see directives.services)."""
+    """One school that received one directive; its state is derived (directives.queries)."""
 
     directive = ForeignKeyField(Directive, backref="recipients", on_delete="RESTRICT")
     school = ForeignKeyField(School, backref="+", on_delete="RESTRICT")
@@ -261,6 +277,21 @@ class Acknowledgement(BaseModel):
     late = BooleanField(default=False)
     roster = ForeignKeyField(Roster, null=True, backref="+", on_delete="RESTRICT")
     response_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
+
+
+class DirectiveReminder(BaseModel):
+    """One reminder to one school about one directive: when, by whom, and the principal accounts
+    it notified (ids and names as they were). The recipient's `last_reminded_at` is the
+    `sent_at` of its latest one. Migration 0040 (directives)."""
+
+    recipient = ForeignKeyField(Recipient, backref="reminders", on_delete="RESTRICT")
+    sent_at = DateTimeField(default=utcnow)
+    # Unknown (null) for the reminders sent before migration 0040.
+    sent_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    sent_to = JSONField(default=list)  # [{"id": user id, "name": full name}, ...]
+
+    class Meta:
+        indexes = ((("recipient", "sent_at"), False),)
 
 
 # --- Incidents ----------------------------------------------------------------------------
@@ -387,8 +418,10 @@ ALL_MODELS = [
     DirectiveAttachment,
     Roster,
     RosterMember,
+    RosterUpload,
     Recipient,
     Acknowledgement,
+    DirectiveReminder,
     Incident,
     IncidentStudent,
     IncidentReferral,

@@ -12,9 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..admin.services import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..forms import Form, choices
-from .services import AUDIENCE_LABELS, RESPONSE_LABELS
+from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
+from .vocabulary import AUDIENCE_LABELS, RESPONSE_LABELS
 
 
 class CheckboxesField(SelectMultipleField):

@@ -7,17 +7,19 @@ import datetime as dt
 import json
 import random
 
+from .. import clock
 from ..db import database
 from ..files import store_bytes
 from ..models import (
     Acknowledgement,
     Directive,
+    DirectiveReminder,
     Recipient,
     School,
     User,
-    utcnow,
 )
-from . import services
+from ..vocabulary import PRINCIPAL, STAFF
+from . import operations, queries
 
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
             b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -28,12 +30,12 @@ def load(seeds_dir):
         return "directives: already present, nothing loaded"
     data = json.loads((seeds_dir / "directives.json").read_text(encoding="utf-8"))
     officer = User.get(User.username == data["officer"])
-    today = services.local_today()
-    now = utcnow()
+    today = clock.today()
+    now = clock.utcnow()
     rng = random.Random(2026)
-    principals = {u.school_id: u for u in User.select().where(User.role == "principal")}
+    principals = {u.school_id: u for u in User.select().where(User.role == PRINCIPAL)}
     staff = {}
-    for u in User.select().where(User.role == "staff").order_by(User.id):
+    for u in User.select().where(User.role == STAFF).order_by(User.id):
         staff.setdefault(u.school_id, u)
     count = acks = 0
     with database.atomic():
@@ -49,17 +51,18 @@ def load(seeds_dir):
                 "audience_levels": audience.get("levels", []),
                 "audience_ownerships": audience.get("ownerships", []),
             }
-            directive = services.create_draft(officer, values)
+            directive = operations.create_draft(officer, values)
             count += 1
             if row["status"] == "draft":
                 continue
-            directive = services.publish(officer, directive)
+            directive = operations.publish(officer, directive)
             published = now - dt.timedelta(days=row["days_ago"], hours=-2)
             Directive.update(published_at=published, created_at=published).where(
                 Directive.id == directive.id).execute()
             acks += _mix(directive, row.get("mix", {}), published, now, rng, principals, staff)
+            _remind_overdue(officer, directive, principals)
             if row["status"] == "withdrawn":
-                services.withdraw(officer, directive)
+                operations.withdraw(officer, directive)
                 Directive.update(withdrawn_at=now - dt.timedelta(days=row["withdrawn_days_ago"])
                                  ).where(Directive.id == directive.id).execute()
     return f"directives: {count} loaded, {acks} acknowledgements"
@@ -67,8 +70,6 @@ def load(seeds_dir):
 
 def _mix(directive, mix, published, now, rng, principals, staff):
     """Spread the receiving schools over acknowledged / late / read / unread."""
-    from ..rosters.services import valid_roster_on_file
-
     recipients = list(Recipient.select(Recipient, School).join(School)
                       .where(Recipient.directive == directive.id).order_by(School.code))
     rng.shuffle(recipients)
@@ -76,7 +77,7 @@ def _mix(directive, mix, published, now, rng, principals, staff):
     on_time = round(n * mix.get("acknowledged", 0))
     late = round(n * mix.get("late", 0))
     read = round(n * mix.get("read", 0))
-    deadline_end = dt.datetime.combine(directive.deadline, dt.time(16, 0)) - services.LOCAL_OFFSET
+    deadline_end = clock.to_utc(dt.datetime.combine(directive.deadline, dt.time(16, 0)))
     acks = 0
     for i, r in enumerate(recipients):
         principal = principals.get(r.school_id)
@@ -89,7 +90,7 @@ def _mix(directive, mix, published, now, rng, principals, staff):
         acknowledge = i < on_time + late
         roster = None
         if acknowledge and directive.response_kind == "roster":
-            roster = valid_roster_on_file(r.school_id)
+            roster = queries.valid_roster_on_file(r.school_id)
             acknowledge = roster is not None
         if acknowledge:
             is_late = i >= on_time and deadline_end < now
@@ -100,7 +101,7 @@ def _mix(directive, mix, published, now, rng, principals, staff):
             else:
                 at = opened + dt.timedelta(seconds=rng.uniform(600, max(
                     (min(deadline_end, now) - opened).total_seconds(), 700)))
-            is_late = services.is_late(directive.deadline, at)
+            is_late = queries.is_late(directive.deadline, at)
             stored = None
             if directive.response_kind == "report":
                 stored = store_bytes(DEMO_PDF, f"bao-cao-tap-huan-{r.school.code.lower()}.pdf",
@@ -115,9 +116,25 @@ def _mix(directive, mix, published, now, rng, principals, staff):
                                    roster=roster, response_file=stored)
             acks += 1
         Recipient.update(**values).where(Recipient.id == r.id).execute()
-    # A few reminders already sent to schools still pending after the deadline.
-    if directive.deadline < services.local_today():
-        (Recipient.update(reminders_count=1, last_reminded_at=deadline_end + dt.timedelta(hours=20))
-         .where(Recipient.directive == directive.id, Recipient.acknowledged_at.is_null())
-         .execute())
     return acks
+
+
+def _remind_overdue(officer, directive, principals):
+    """One reminder already sent, the morning after the deadline (or an hour ago if that
+    morning is still to come), to each school still pending."""
+    if directive.deadline >= clock.today():
+        return
+    sent_at = min(clock.to_utc(dt.datetime.combine(directive.deadline + dt.timedelta(days=1),
+                                                   dt.time(8, 30))),
+                  clock.utcnow() - dt.timedelta(hours=1))
+    pending = list(Recipient.select(Recipient.id, Recipient.school)
+                   .where(Recipient.directive == directive.id,
+                          Recipient.acknowledged_at.is_null()))
+    Recipient.update(reminders_count=1, last_reminded_at=sent_at).where(
+        Recipient.id.in_([r.id for r in pending] or [0])).execute()
+    DirectiveReminder.insert_many([
+        {"recipient": r.id, "sent_at": sent_at, "sent_by": officer.id,
+         "sent_to": ([{"id": principals[r.school_id].id,
+                       "name": principals[r.school_id].full_name}]
+                     if r.school_id in principals else [])}
+        for r in pending]).execute()

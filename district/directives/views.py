@@ -1,115 +1,115 @@
+"""Directive pages: parse the request, check who may, call one query or operation, render."""
+
 import datetime as dt
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
-from playhouse.flask_utils import PaginatedQuery
 
+from .. import clock
 from ..access import (
-    ADMIN,
-    OFFICER,
-    PRINCIPAL,
-    STAFF,
     allow,
     directives_visible_to,
     get_visible_or_404,
-    own_school_receipts,
-    recipients_visible_to,
+    is_office_staff,
+    may_acknowledge,
+    may_manage_directives,
+    sees_only_directive_rates,
 )
-from ..admin.services import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..files import send_stored
 from ..forms import EmptyForm, choices
-from ..models import (
-    Directive,
-    DirectiveAttachment,
-    DirectiveRevision,
-    Recipient,
-    School,
-    StoredFile,
+from ..models import Directive, School, StoredFile
+from ..vocabulary import (
+    ADMIN,
+    LEVEL_LABELS,
+    OBSERVER,
+    OFFICER,
+    OWNERSHIP_LABELS,
+    PRINCIPAL,
+    STAFF,
 )
-from ..web import render, wants_fragment
-from . import services
+from ..web import Pages, redirect_to, render, wants_fragment
+from . import formats, operations, queries
 from .forms import AcknowledgeForm, DirectiveForm, RevisionForm
+from .vocabulary import (
+    FIELD_LABELS,
+    INBOX_FILTERS,
+    LEGEND,
+    RESPONSE_LABELS,
+    STATE_CLASSES,
+    STATE_LABELS,
+    STATUS_LABELS,
+)
 
 bp = Blueprint("directives", __name__, url_prefix="/directives")
 
 LABELS = {
-    "states": services.STATE_LABELS,
-    "state_classes": services.STATE_CLASSES,
-    "responses": services.RESPONSE_LABELS,
-    "statuses": services.STATUS_LABELS,
+    "states": STATE_LABELS,
+    "state_classes": STATE_CLASSES,
+    "legend": LEGEND,
+    "responses": RESPONSE_LABELS,
+    "statuses": STATUS_LABELS,
     "levels": LEVEL_LABELS,
     "ownerships": OWNERSHIP_LABELS,
+    "field_labels": FIELD_LABELS,
 }
 
 
 @bp.app_template_global()
 def directive_unread_count(user):
-    """The header badge (one query); see services.pending_count."""
-    return services.pending_count(user)
+    """The header badge (one query); see queries.pending_count."""
+    return queries.pending_count(user)
 
 
 @bp.app_template_global()
 def directive_officer_summary():
-    return services.officer_summary(current_user)
+    return queries.officer_summary(current_user)
 
 
 @bp.app_template_global()
 def directive_observer_rates():
-    return services.observer_rates()
+    return queries.observer_rates(current_user)
 
 
 @bp.app_template_global()
-def directive_state_labels():
-    return services.STATE_LABELS
+def directive_school_home(limit=5):
+    return {**queries.school_home(current_user, limit), "states": STATE_LABELS,
+            "state_classes": STATE_CLASSES}
 
 
-@bp.app_template_global()
-def directive_state_classes():
-    return services.STATE_CLASSES
+def _visible(directive_id):
+    return get_visible_or_404(directives_visible_to(current_user), directive_id)
 
 
-@bp.app_template_global()
-def directive_school_inbox(limit=5):
-    return list(services.school_inbox(current_user).limit(limit))
-
-
-def _page_size():
-    return current_app.config["PAGE_SIZE"]
+def _args(*names):
+    """The non-empty query-string values among `names`, trimmed."""
+    return {k: request.args.get(k, "").strip() for k in names if request.args.get(k, "").strip()}
 
 
 # --- Lists ----------------------------------------------------------------------------------
 
 
 @bp.get("/")
-@allow(ADMIN, OFFICER, PRINCIPAL, STAFF)
+@allow(ADMIN, OFFICER, PRINCIPAL, STAFF, OBSERVER)
 def index():
-    q = request.args.get("q", "").strip()
-    if current_user.role in (ADMIN, OFFICER):
-        status = request.args.get("status", "")
-        overdue = request.args.get("overdue") == "1"
-        query = services.officer_list(current_user, q, status, overdue)
-        args = {"q": q, "status": status, "overdue": "1" if overdue else ""}
+    """The office's list of directives, a school's inbox, or the observer's rates."""
+    if sees_only_directive_rates(current_user):
+        return render("directives/rates.html", block="results",
+                      pages=Pages(queries.directive_rates(current_user)), args={},
+                      levels=queries.level_rates(current_user))
+    if is_office_staff(current_user):
+        args = _args("q", "status", "overdue")
+        query = queries.officer_list(current_user, args.get("q", ""), args.get("status", ""),
+                                     args.get("overdue") == "1")
         template = "directives/index_officer.html"
     else:
-        state = request.args.get("state", "")
-        query = services.school_inbox(current_user, q, state)
-        args = {"q": q, "state": state}
+        args = _args("q", "state")
+        query = queries.school_inbox(current_user, args.get("q", ""), args.get("state", ""))
         template = "directives/inbox.html"
-    pages = PaginatedQuery(query, paginate_by=_page_size(), check_bounds=False)
-    return render(template, block="results", rows=list(pages.get_object_list()),
-                  pagination=pages, args={k: v for k, v in args.items() if v},
-                  today=services.local_today(), **LABELS)
+    return render(template, block="results", pages=Pages(query), args=args,
+                  today=clock.today(), may_manage=may_manage_directives(current_user),
+                  inbox_filters=INBOX_FILTERS, **LABELS)
 
 
 # --- Writing --------------------------------------------------------------------------------
@@ -131,23 +131,22 @@ def _uploads():
     return [f for f in request.files.getlist("attachments") if f and f.filename]
 
 
+def _audience_from(form):
+    return queries.audience_summary(queries.audience_query(
+        form.audience_kind.data or "all", form.audience_levels.data or (),
+        form.audience_ownerships.data or (), form.audience_school_ids.data or ()))
+
+
 def _form_page(form, directive=None, status=200, revising=False, conflict=None):
-    audience = None
-    if form.audience_kind.data:
-        audience = _audience_from(form)
+    audience = _audience_from(form) if form.audience_kind.data else None
     return render("directives/form.html", block="form", form=form, directive=directive,
                   revising=revising, audience=audience, conflict=conflict,
-                  preview=services.render_markdown(form.body.data or ""), status=status,
+                  preview=formats.render_markdown(form.body.data or ""), status=status,
                   **LABELS)
 
 
-def _audience_from(form):
-    query = services.audience_query(form.audience_kind.data or "all",
-                                    form.audience_levels.data or (),
-                                    form.audience_ownerships.data or (),
-                                    form.audience_school_ids.data or ())
-    schools = list(query.select(School.id, School.name))
-    return {"count": len(schools), "schools": schools}
+def _field_error(form, exc):
+    getattr(form, exc.field or "number").errors.append(str(exc))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -155,7 +154,7 @@ def _audience_from(form):
 def new():
     form = DirectiveForm()
     if request.method == "GET":
-        today = services.local_today()
+        today = clock.today()
         form.issued_on.data = today
         form.deadline.data = today + dt.timedelta(days=7)
     _school_choices(form)
@@ -163,19 +162,19 @@ def new():
         return _form_page(form)
     if form.validate_on_submit():
         try:
-            directive = services.create_draft(current_user, _form_data(form), _uploads())
-        except services.DirectiveError as exc:
-            getattr(form, exc.field or "number").errors.append(str(exc))
+            directive = operations.create_draft(current_user, _form_data(form), _uploads())
+        except operations.DirectiveError as exc:
+            _field_error(form, exc)
         else:
             flash(_("Đã lưu bản nháp %(n)s.", n=directive.number), "success")
-            return redirect(url_for(".detail", directive_id=directive.id))
+            return redirect_to(url_for(".detail", directive_id=directive.id))
     return _form_page(form, status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/<int:directive_id>/edit", methods=["GET", "POST"])
 @allow(OFFICER)
 def edit(directive_id):
-    directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
+    directive = _visible(directive_id)
     if directive.status == "withdrawn":
         abort(404)
     revising = directive.status == "published"
@@ -189,21 +188,21 @@ def edit(directive_id):
     if form.validate_on_submit():
         try:
             if revising:
-                services.revise(current_user, directive, _form_data(form), form.summary.data,
-                                form.requires_reack.data, _uploads(), form.version.data)
+                operations.revise(current_user, directive, _form_data(form), form.summary.data,
+                                  form.requires_reack.data, _uploads(), form.version.data)
             else:
-                services.update_draft(current_user, directive, _form_data(form), _uploads(),
-                                      form.version.data)
-        except services.DirectiveConflict as exc:
+                operations.update_draft(current_user, directive, _form_data(form), _uploads(),
+                                        form.version.data)
+        except operations.DirectiveConflict as exc:
             # The form now carries the current version: saving again is a deliberate choice.
             current = Directive.get_by_id(directive.id)
             form.version.data = str(current.version)
             return _form_page(form, current, status=409, revising=revising, conflict=str(exc))
-        except services.DirectiveError as exc:
-            getattr(form, exc.field or "number").errors.append(str(exc))
+        except operations.DirectiveError as exc:
+            _field_error(form, exc)
         else:
             flash(_("Đã lưu thay đổi."), "success")
-            return redirect(url_for(".detail", directive_id=directive.id))
+            return redirect_to(url_for(".detail", directive_id=directive.id))
     return _form_page(form, directive, status=422 if form.is_submitted() else 200,
                       revising=revising)
 
@@ -212,8 +211,8 @@ def edit(directive_id):
 @allow(OFFICER)
 def preview():
     """Live preview of the Markdown body, rendered and sanitised by the server."""
-    html = services.render_markdown(request.form.get("body", ""))
-    return render_template("directives/_preview.html", preview=html)
+    return render("directives/_preview.html",
+                  preview=formats.render_markdown(request.form.get("body", "")))
 
 
 @bp.post("/audience")
@@ -222,142 +221,122 @@ def audience():
     """How many and which schools the audience chosen in the form designates."""
     form = DirectiveForm()
     _school_choices(form)
-    return render_template("directives/_audience.html", audience=_audience_from(form))
+    return render("directives/_audience.html", audience=_audience_from(form))
+
+
+def _action(directive_id, operation, done_message):
+    """A one-button POST on a directive (publish, withdraw): run it, say how it went, go back
+    to the directive."""
+    directive = _visible(directive_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        directive = operation(current_user, directive)
+    except operations.DirectiveError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(done_message % {"n": directive.number}, "success")
+    return redirect_to(url_for(".detail", directive_id=directive_id))
 
 
 @bp.post("/<int:directive_id>/publish")
 @allow(OFFICER)
 def publish(directive_id):
-    directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        directive = services.publish(current_user, directive)
-    except services.DirectiveError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Đã ban hành văn bản %(n)s.", n=directive.number), "success")
-    return redirect(url_for(".detail", directive_id=directive_id))
+    return _action(directive_id, operations.publish, _("Đã ban hành văn bản %(n)s."))
 
 
 @bp.post("/<int:directive_id>/withdraw")
 @allow(OFFICER)
 def withdraw(directive_id):
-    directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        services.withdraw(current_user, directive)
-    except services.DirectiveError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Đã thu hồi văn bản %(n)s.", n=directive.number), "success")
-    return redirect(url_for(".detail", directive_id=directive_id))
+    return _action(directive_id, operations.withdraw, _("Đã thu hồi văn bản %(n)s."))
 
 
 @bp.post("/<int:directive_id>/attachments/<int:attachment_id>/remove")
 @allow(OFFICER)
 def remove_attachment(directive_id, attachment_id):
-    directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
+    directive = _visible(directive_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        removed = services.remove_attachment(current_user, directive, attachment_id)
-    except services.DirectiveError as exc:
+        removed = operations.remove_attachment(current_user, directive, attachment_id)
+    except operations.DirectiveError as exc:
         abort(403, str(exc))
     if not removed:
         abort(404)
     flash(_("Đã gỡ tệp đính kèm."), "success")
-    return redirect(url_for(".detail", directive_id=directive_id))
+    return redirect_to(url_for(".detail", directive_id=directive_id))
 
 
-# --- Reading and acknowledging ------------------------------------------------------------------
+# --- Reading and acknowledging --------------------------------------------------------------
 
 
 def _detail_context(directive):
-    recipient = None
-    ack_history = []
-    if current_user.is_school_user:
-        recipient = (own_school_receipts(current_user)
-                     .where(Recipient.directive == directive.id).first())
-        if recipient is not None and current_user.role == PRINCIPAL:
-            ack_history = list(services.history(recipient))
-    attachments = list(DirectiveAttachment.select(DirectiveAttachment, StoredFile)
-                       .join(StoredFile)
-                       .where(DirectiveAttachment.directive == directive.id,
-                              DirectiveAttachment.active == True))  # noqa: E712
-    revisions = list(DirectiveRevision.select()
-                     .where(DirectiveRevision.directive == directive.id)
-                     .order_by(DirectiveRevision.revision.desc()))
+    office = is_office_staff(current_user)
+    may_ack = may_acknowledge(current_user)
+    recipient = None if office else queries.own_receipt(current_user, directive)
     context = {
         "directive": directive,
-        "body_html": services.render_markdown(directive.body),
+        "body_html": formats.render_markdown(directive.body),
         "recipient": recipient,
-        "ack_history": ack_history,
-        "attachments": attachments,
-        "revisions": revisions,
+        "ack_history": list(queries.history(recipient)) if recipient and may_ack else [],
+        "attachments": queries.attachments(directive),
+        "revisions": queries.revisions(directive),
         "ack_form": AcknowledgeForm(),
-        "blocker": (services.ack_blocker(current_user, directive, recipient)
-                    if current_user.role == PRINCIPAL else None),
+        "blocker": queries.ack_blocker(current_user, directive, recipient) if may_ack else None,
         "action_form": EmptyForm(),
-        "today": services.local_today(),
+        "today": clock.today(),
+        "office": office,
+        "may_manage": may_manage_directives(current_user),
+        "may_ack": may_ack,
         **LABELS,
     }
-    if current_user.role in (ADMIN, OFFICER):
-        if directive.status == "draft":
-            audience = services.directive_audience(directive).select(School.id, School.name)
-            context["audience"] = {"schools": list(audience)}
-            context["audience"]["count"] = len(context["audience"]["schools"])
-            context["audience_text"] = services.audience_description(directive)
-        else:
-            context["counts"] = services.state_counts(current_user, directive)
+    if office and directive.status == "draft":
+        context["audience"] = queries.audience_summary(queries.directive_audience(directive))
+        context["audience_text"] = queries.audience_description(directive)
+    elif office:
+        context["counts"] = queries.state_counts(current_user, directive)
     return context
 
 
 @bp.get("/<int:directive_id>")
 @allow(ADMIN, OFFICER, PRINCIPAL, STAFF)
 def detail(directive_id):
-    directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
-    if current_user.is_school_user:
-        services.mark_read(current_user, directive)
+    directive = _visible(directive_id)
+    operations.mark_read(current_user, directive)
     return render("directives/detail.html", **_detail_context(directive))
 
 
 @bp.post("/<int:directive_id>/acknowledge")
 @allow(PRINCIPAL, STAFF)
 def acknowledge(directive_id):
-    directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
-    if current_user.role != PRINCIPAL:
+    directive = _visible(directive_id)
+    if not may_acknowledge(current_user):
         abort(403)
     form = AcknowledgeForm()
-    status = 200
-    error = None
+    status, error = 200, None
     if not form.validate_on_submit():
         status, error = 422, " ".join(e for errs in form.errors.values() for e in errs)
     else:
         try:
-            services.acknowledge(current_user, directive, form.note.data, form.report.data)
-        except services.AlreadyAcknowledged as exc:
+            operations.acknowledge(current_user, directive, form.note.data, form.report.data)
+        except operations.AlreadyAcknowledged as exc:
             status, error = 409, str(exc)
-        except services.DirectiveError as exc:
+        except operations.DirectiveError as exc:
             status, error = 422, str(exc)
     if not wants_fragment():
         if error:
             flash(error, "error")
         else:
             flash(_("Nhà trường đã xác nhận văn bản %(n)s.", n=directive.number), "success")
-        return redirect(url_for(".detail", directive_id=directive.id))
+        return redirect_to(url_for(".detail", directive_id=directive.id))
     context = _detail_context(directive)
     if error:
-        context["ack_error"] = error
-        context["ack_form"] = form
-    response = render("directives/detail.html", block="ack_panel", status=status, **context)
-    if status == 200:
-        # Update the header badge in place (it existed: this directive was pending until now).
-        response.set_data(response.get_data(as_text=True) + render_template(
-            "directives/_badge_oob.html", count=services.pending_count(current_user)))
-        response.headers["HX-Trigger"] = "directive-acknowledged"
-    return response
+        context.update(ack_error=error, ack_form=form)
+    # Acknowledged: the panel, and the header badge out of band (it counted this directive).
+    return render("directives/detail.html", block="ack_panel", status=status,
+                  oob=() if error else ("directives/_badge.html",),
+                  trigger=None if error else "directive-acknowledged",
+                  unread=queries.pending_count(current_user), **context)
 
 
 @bp.get("/<int:directive_id>/files/<int:file_id>")
@@ -365,95 +344,113 @@ def acknowledge(directive_id):
 def download(directive_id, file_id):
     """An attachment of a directive the user may see, or a school's response file that the
     user may see in the tracking (officers, the school's principal)."""
-    directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
-    attached = (DirectiveAttachment.select()
-                .where(DirectiveAttachment.directive == directive.id,
-                       DirectiveAttachment.file == file_id,
-                       DirectiveAttachment.active == True).exists())  # noqa: E712
-    if not attached:
-        response = (recipients_visible_to(current_user)
-                    .where(Recipient.directive == directive.id,
-                           Recipient.response_file == file_id).exists())
-        if not response:
-            abort(404)
+    directive = _visible(directive_id)
+    if not queries.response_file_visible(current_user, directive, file_id):
+        abort(404)
     return send_stored(StoredFile.get_by_id(file_id))
 
 
-# --- Tracking ------------------------------------------------------------------------------
+# --- Tracking -------------------------------------------------------------------------------
 
 
 def _filters():
-    keys = ("state", "level", "ownership", "commune", "q", "sort", "dir")
-    return {k: request.args.get(k, "").strip() for k in keys if request.args.get(k, "").strip()}
+    filters = _args("state", "level", "ownership", "commune", "q", "sort", "dir")
+    if filters.get("sort") not in queries.SORTS:
+        filters["sort"] = queries.DEFAULT_SORT
+    return filters
+
+
+def _tracking_context(directive):
+    return {"directive": directive, "action_form": EmptyForm(),
+            "may_manage": may_manage_directives(current_user),
+            "reminded_names": formats.reminded_names, **LABELS}
 
 
 @bp.get("/<int:directive_id>/tracking")
 @allow(ADMIN, OFFICER)
 def tracking(directive_id):
-    directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
+    directive = _visible(directive_id)
     filters = _filters()
-    pages = PaginatedQuery(services.tracking_rows(current_user, directive, filters),
-                           paginate_by=_page_size(), check_bounds=False)
-    return render("directives/tracking.html", block="results", directive=directive,
-                  counts=services.state_counts(current_user, directive),
-                  rows=list(pages.get_object_list()), pagination=pages, args=filters,
-                  communes=services.communes(directive), action_form=EmptyForm(),
-                  **LABELS)
+    return render("directives/tracking.html", block="results",
+                  counts=queries.state_counts(current_user, directive),
+                  pages=Pages(queries.tracking_rows(current_user, directive, filters)),
+                  args=filters, communes=[(c, c) for c in queries.communes(directive)],
+                  **_tracking_context(directive))
+
+
+EXPORTS = {"csv": "text/csv",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _export(directive_id, kind):
+    directive = _visible(directive_id)
+    data = operations.export_tracking(current_user, directive, _filters(), kind)
+    return Response(data, mimetype=EXPORTS[kind], headers={
+        "Content-Disposition": f"attachment; filename=theo-doi-van-ban-{directive.id}.{kind}"})
 
 
 @bp.get("/<int:directive_id>/tracking.csv")
 @allow(ADMIN, OFFICER)
 def tracking_csv(directive_id):
-    directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
-    data = services.export_csv(current_user, directive, _filters())
-    return Response(data, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=theo-doi-van-ban-{directive.id}.csv"})
+    return _export(directive_id, "csv")
 
 
 @bp.get("/<int:directive_id>/tracking.xlsx")
 @allow(ADMIN, OFFICER)
 def tracking_xlsx(directive_id):
-    directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
-    data = services.export_xlsx(current_user, directive, _filters())
-    return Response(
-        data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition":
-                 f"attachment; filename=theo-doi-van-ban-{directive.id}.xlsx"})
+    return _export(directive_id, "xlsx")
+
+
+def _back_to_tracking(directive):
+    back = request.values.get("next", "")
+    if not back.startswith(f"/directives/{directive.id}/tracking"):
+        back = url_for(".tracking", directive_id=directive.id)
+    return back
+
+
+@bp.get("/<int:directive_id>/remind")
+@allow(OFFICER)
+def remind_confirm(directive_id):
+    """Before reminding every overdue school: how many will be reminded, how many were
+    reminded recently and are left alone. A page without JS, a panel of the tracking page with."""
+    directive = _visible(directive_id)
+    return render("directives/remind.html", block="confirm",
+                  plan=queries.reminder_plan(directive), back_url=_back_to_tracking(directive),
+                  **_tracking_context(directive))
 
 
 @bp.post("/<int:directive_id>/remind")
 @allow(OFFICER)
 def remind(directive_id):
-    directive = get_visible_or_404(directives_visible_to(current_user), directive_id)
+    """Remind one school (`school_id`: its row comes back in place with htmx) or, once
+    confirmed, every overdue school; never a school reminded within REMIND_MIN_HOURS."""
+    directive = _visible(directive_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     school_id = request.form.get("school_id", type=int)
-    if school_id and wants_fragment():
-        # In place: the school's row comes back with its new reminder count.
-        try:
-            services.remind(current_user, directive, school_ids=[school_id])
-        except services.DirectiveError:
-            pass
-        row = (services.tracking_rows(current_user, directive, {})
-               .where(Recipient.school == school_id).first())
-        if row is None:
-            abort(404)
-        return render_template("directives/_tracking_row.html", r=row, directive=directive,
-                               action_form=EmptyForm(), back_url=request.form.get("next", ""),
-                               **LABELS)
+    error, sent, recent = None, 0, 0
     try:
         if school_id:
-            n = services.remind(current_user, directive, school_ids=[school_id])
+            sent, recent = operations.remind(current_user, directive, school_ids=[school_id])
         else:
-            n = services.remind(current_user, directive, overdue_only=True)
-    except services.DirectiveError as exc:
-        flash(str(exc), "error")
-    else:
-        if n:
-            flash(_("Đã gửi nhắc việc đến %(n)d trường.", n=n), "success")
-        else:
-            flash(_("Không có trường nào cần nhắc."), "warning")
-    back = request.form.get("next", "")
-    if not back.startswith(f"/directives/{directive.id}/tracking"):
-        back = url_for(".tracking", directive_id=directive.id)
-    return redirect(back)
+            sent, recent = operations.remind(current_user, directive, overdue_only=True)
+    except operations.DirectiveError as exc:
+        error = str(exc)
+    if school_id and wants_fragment():
+        row = queries.tracking_row(current_user, directive, school_id)
+        if row is None:
+            abort(404)
+        return render("directives/_tracking_row.html", r=row, remind_error=error,
+                      status=409 if error else 200, back_url=request.values.get("next", ""),
+                      **_tracking_context(directive))
+    if error:
+        flash(error, "error")
+    elif sent:
+        flash(_("Đã gửi nhắc việc đến %(n)d trường.", n=sent), "success")
+    if recent:
+        flash(ngettext("%(num)d trường đã được nhắc trong %(hours)d giờ qua nên không được "
+                       "nhắc lại.", "%(num)d trường đã được nhắc trong %(hours)d giờ qua nên "
+                       "không được nhắc lại.", recent, hours=queries.remind_hours()), "warning")
+    elif not (sent or error):
+        flash(_("Không có trường nào cần nhắc."), "warning")
+    return redirect_to(_back_to_tracking(directive))

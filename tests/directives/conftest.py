@@ -2,13 +2,14 @@ import datetime as dt
 
 import pytest
 
-from district.directives import services
+from district import clock
+from district.directives import operations
 from district.models import Roster
 
 
 @pytest.fixture
 def today():
-    return services.local_today()
+    return clock.today()
 
 
 @pytest.fixture
@@ -29,12 +30,27 @@ def make_directive(app, district, today):
             "audience_kind": "all",
             **fields,
         }
-        directive = services.create_draft(district.officer, data)
+        directive = operations.create_draft(district.officer, data)
         if publish:
-            directive = services.publish(district.officer, directive)
+            directive = operations.publish(district.officer, directive)
         return directive
 
     return factory
+
+
+@pytest.fixture
+def at_local(app, monkeypatch):
+    """Sets the office's clock to a local time: at_local(2026, 12, 31, 23, 59), or
+    at_local(a_datetime). Returns the UTC instant (what is stored)."""
+
+    def setter(*when):
+        local = when[0] if isinstance(when[0], dt.datetime) else dt.datetime(*when)
+        with app.app_context():
+            instant = clock.to_utc(local)
+        monkeypatch.setattr(clock, "utcnow", lambda: instant)
+        return instant
+
+    return setter
 
 
 @pytest.fixture
@@ -44,6 +60,11 @@ def make_roster(district):
                              rule_set="tt31", state=state, is_current=True)
 
     return factory
+
+
+def local_time(day, hour, minute=0, days=0):
+    """A local time `days` after `day`."""
+    return dt.datetime.combine(day + dt.timedelta(days=days), dt.time(hour, minute))
 
 
 def htmx(**extra):

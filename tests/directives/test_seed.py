@@ -1,4 +1,4 @@
-from district.directives import services
+from district.directives import queries
 from district.models import Directive, Recipient, User
 from district.seeding import load_demo
 
@@ -15,7 +15,7 @@ def check_seed():
     assert "111" in main.body and "31/2017/TT-BGDĐT" in main.body and "18/CT-TTg" in main.body
     assert main.status == "published"
     assert Recipient.select().where(Recipient.directive == main.id).count() == 45
-    counts = services.state_counts(User.get(User.username == "chuyenvien1"), main)
+    counts = queries.state_counts(User.get(User.username == "chuyenvien1"), main)
     assert counts["acknowledged"] and counts["acknowledged_late"] and counts["overdue"]
     assert {d.status for d in Directive.select()} == {"draft", "published", "withdrawn"}
     # Loading again adds nothing.

@@ -8,11 +8,11 @@ import unicodedata
 
 import openpyxl
 
-from district.directives import services
+from district.directives import operations, queries
 from district.models import Acknowledgement, AuditEntry, Directive, Recipient
 
-from .conftest import htmx
-from .test_services import PDF
+from .conftest import htmx, local_time
+from .test_operations import PDF
 
 
 def form_data(today, **fields):
@@ -70,7 +70,7 @@ def test_attachment_checked_by_content(district, login_as, today):
                             content_type="multipart/form-data")
     assert response.status_code == 302
     directive = Directive.get()
-    services.publish(district.officer, directive)
+    operations.publish(district.officer, directive)
     page = login_as(district.staff).get(f"/directives/{directive.id}").get_data(as_text=True)
     assert "cong-van.pdf" in page
     file_id = directive.attachments[0].file_id
@@ -119,7 +119,7 @@ def test_staff_reads_but_cannot_acknowledge(district, login_as, make_directive):
     assert 'id="acknowledge"' not in page
     assert staff.post(f"/directives/{directive.id}/acknowledge",
                       headers=htmx()).status_code == 403
-    recipient = services.recipient_for(directive, district.preschool.id)
+    recipient = queries.recipient_for(directive, district.preschool.id)
     assert recipient.acknowledged_at is None
     assert recipient.first_read_by_id == district.staff.id
 
@@ -163,11 +163,11 @@ def test_roster_directive_refused_with_explanation(district, login_as, make_dire
     assert "danh sách tổ tư vấn tâm lý hợp lệ" in page and 'id="acknowledge"' not in page
     response = principal.post(f"/directives/{directive.id}/acknowledge", headers=htmx())
     assert response.status_code == 422
-    assert services.recipient_for(directive, district.preschool.id).acknowledged_at is None
+    assert queries.recipient_for(directive, district.preschool.id).acknowledged_at is None
     roster = make_roster(district.preschool)
     assert principal.post(f"/directives/{directive.id}/acknowledge",
                           headers=htmx()).status_code == 200
-    assert services.recipient_for(directive, district.preschool.id).roster_id == roster.id
+    assert queries.recipient_for(directive, district.preschool.id).roster_id == roster.id
 
 
 def test_report_directive_upload_with_acknowledgement(district, login_as, make_directive):
@@ -177,7 +177,7 @@ def test_report_directive_upload_with_acknowledgement(district, login_as, make_d
                               data={"report": (io.BytesIO(PDF), "bao-cao.pdf")},
                               content_type="multipart/form-data", headers=htmx())
     assert response.status_code == 200
-    recipient = services.recipient_for(directive, district.preschool.id)
+    recipient = queries.recipient_for(directive, district.preschool.id)
     officer = login_as(district.officer)
     tracking = officer.get(f"/directives/{directive.id}/tracking").get_data(as_text=True)
     assert "bao-cao.pdf" in tracking
@@ -199,7 +199,7 @@ def test_withdrawn_directive_is_marked_and_readable(district, login_as, make_dir
 
 def test_revision_page_shows_what_changed(district, login_as, make_directive, today):
     directive = make_directive()
-    services.acknowledge(district.principal, directive)
+    operations.acknowledge(district.principal, directive)
     officer = login_as(district.officer)
     response = officer.post(f"/directives/{directive.id}/edit", data=form_data(
         today, number=directive.number, title=directive.title,
@@ -216,7 +216,7 @@ def test_tracking_counts_filters_search_and_sort(district, login_as, make_direct
     make_school(name="Trường Tiểu học Lê Lợi", level="tieu_hoc", commune="Xã An Hòa")
     directive = make_directive(deadline=today - dt.timedelta(days=1),
                                issued_on=today - dt.timedelta(days=8))
-    services.acknowledge(district.principal, directive)
+    operations.acknowledge(district.principal, directive)
     officer = login_as(district.officer)
     page = officer.get(f"/directives/{directive.id}/tracking").get_data(as_text=True)
     assert 'id="count-acknowledged_late">1<' in page and 'id="count-overdue">2<' in page
@@ -242,27 +242,31 @@ def test_tracking_counts_filters_search_and_sort(district, login_as, make_direct
                                    ).get_data(as_text=True)
 
 
-def test_remind_one_school_and_all_overdue(district, login_as, make_directive, today):
+def test_remind_one_school_and_all_overdue(district, login_as, make_directive, today,
+                                          at_local):
     directive = make_directive(deadline=today - dt.timedelta(days=1),
                                issued_on=today - dt.timedelta(days=8))
     officer = login_as(district.officer)
+    page = officer.get(f"/directives/{directive.id}/tracking").get_data(as_text=True)
+    assert "Nhắc 2 trường quá hạn" in page
+    at_local(local_time(today, 9))
     officer.post(f"/directives/{directive.id}/remind", data={"school_id": district.secondary.id})
+    at_local(local_time(today, 10, days=1))
     officer.post(f"/directives/{directive.id}/remind")
     counts = {r.school_id: r.reminders_count for r in Recipient.select()}
     assert counts == {district.secondary.id: 2, district.preschool.id: 1}
-    page = officer.get(f"/directives/{directive.id}/tracking").get_data(as_text=True)
-    assert "Nhắc 2 trường quá hạn" in page
     # With HTMX the school's row comes back alone, with its new count.
+    at_local(local_time(today, 10, 1, days=2))
     row = officer.post(f"/directives/{directive.id}/remind",
                        data={"school_id": district.secondary.id}, headers=htmx())
     html = row.get_data(as_text=True)
-    assert "<html" not in html
-    assert 'data-school="THCS-NGUYENDU"' in html and '<span class="reminders">3 ·' in html
+    assert row.status_code == 200 and "<html" not in html
+    assert 'data-school="THCS-NGUYENDU"' in html and "3 lần" in html
 
 
 def test_csv_export_has_bom_and_the_rows(district, login_as, make_directive):
     directive = make_directive()
-    services.acknowledge(district.principal, directive, "Đã triển khai")
+    operations.acknowledge(district.principal, directive, "Đã triển khai")
     response = login_as(district.officer).get(f"/directives/{directive.id}/tracking.csv")
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
@@ -276,7 +280,7 @@ def test_csv_export_has_bom_and_the_rows(district, login_as, make_directive):
 
 def test_xlsx_export_has_header_frozen_panes_and_dates(district, login_as, make_directive):
     directive = make_directive()
-    services.acknowledge(district.principal, directive)
+    operations.acknowledge(district.principal, directive)
     response = login_as(district.officer).get(f"/directives/{directive.id}/tracking.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     sheet = book.active
@@ -292,7 +296,7 @@ def test_xlsx_export_has_header_frozen_panes_and_dates(district, login_as, make_
 def test_officer_list_shows_rates_and_overdue(district, login_as, make_directive, today):
     late = make_directive(title="Văn bản đã quá hạn", deadline=today - dt.timedelta(days=2),
                           issued_on=today - dt.timedelta(days=9))
-    services.acknowledge(district.principal, late)
+    operations.acknowledge(district.principal, late)
     page = login_as(district.officer).get("/directives/").get_data(as_text=True)
     assert "1/2" in page and "50%" in page and 'class="overdue"' in page
     assert "Quá hạn: 1 trường" in page
@@ -311,7 +315,7 @@ def test_school_inbox_filters(district, login_as, make_directive):
 
 def test_home_cards(district, login_as, make_directive):
     directive = make_directive(title="Phòng, chống xâm hại trẻ em")
-    services.acknowledge(district.principal, directive)
+    operations.acknowledge(district.principal, directive)
     officer = login_as(district.officer).get("/").get_data(as_text=True)
     assert "văn bản đang ban hành" in officer
     observer = login_as(district.observer).get("/").get_data(as_text=True)
@@ -321,18 +325,65 @@ def test_home_cards(district, login_as, make_directive):
     assert "văn bản nhà trường chưa xác nhận" in school and directive.number in school
 
 
-def test_pages_in_english(district, login_as, make_directive):
+def test_observer_reads_rates_and_nothing_else(district, login_as, make_directive, today):
+    directive = make_directive(title="Về việc tăng cường an toàn trường học",
+                               deadline=today + dt.timedelta(days=3))
+    operations.acknowledge(district.principal, directive)
+    observer = login_as(district.observer)
+    page = observer.get("/directives/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Tỉ lệ xác nhận văn bản" in html
+    assert directive.number in html and "1/2" in html and "50%" in html
+    assert (today + dt.timedelta(days=3)).strftime("%d/%m/%Y") in html
+    assert "Mầm non: <strong>100%</strong>" in html
+    # Counts and rates only: no school, no link to the directive or its tracking.
+    assert "Hoa Sen" not in html and "Nguyễn Du" not in html
+    assert f"/directives/{directive.id}" not in html
+    assert observer.get(f"/directives/{directive.id}/tracking").status_code == 404
+
+
+def test_tracking_sorts_by_its_column_headers_and_pages(app, district, login_as,
+                                                        make_directive, make_school):
+    for n in range(3):
+        make_school(name=f"Trường Tiểu học Thêm {n}")
+    app.config["PAGE_SIZE"] = 2
     directive = make_directive()
+    officer = login_as(district.officer)
+    page = officer.get(f"/directives/{directive.id}/tracking").get_data(as_text=True)
+    # The default order is by school name, and the header says so.
+    assert '<th scope="col" aria-sort="ascending">' in page
+    assert f"/directives/{directive.id}/tracking?sort=school&amp;dir=desc" in page
+    assert 'aria-label="Phân trang"' in page
+    assert officer.get(f"/directives/{directive.id}/tracking?page=3").status_code == 200
+    assert officer.get(f"/directives/{directive.id}/tracking?page=4").status_code == 404
+    by_state = officer.get(f"/directives/{directive.id}/tracking?sort=state&dir=desc",
+                           headers=htmx()).get_data(as_text=True)
+    assert '<th scope="col" aria-sort="descending">' in by_state and "<html" not in by_state
+
+
+def test_pages_in_english(district, login_as, make_directive, today):
+    directive = make_directive(deadline=today - dt.timedelta(days=1),
+                               issued_on=today - dt.timedelta(days=4))
     district.officer.locale = "en"
     district.officer.save()
-    page = login_as(district.officer).get(f"/directives/{directive.id}/tracking")
+    officer = login_as(district.officer)
+    officer.post(f"/directives/{directive.id}/remind", data={"school_id": district.secondary.id})
+    page = officer.get(f"/directives/{directive.id}/tracking")
     html = page.get_data(as_text=True)
-    assert "Acknowledgement tracking" in html and "Export CSV" in html and "Unread" in html
+    assert "Acknowledgement tracking" in html and "Export CSV" in html and "Overdue" in html
+    assert "Remind 2 overdue schools" in html and "1 time" in html and "Last: " in html
+    assert f"sent to {district.other_principal.full_name}" in html
+    confirm = officer.get(f"/directives/{directive.id}/remind").get_data(as_text=True)
+    assert "1 overdue school will be reminded" in confirm
+    assert "1 school was reminded in the last 24 hours, so it was not reminded again." in confirm
+    refused = officer.post(f"/directives/{directive.id}/remind", headers=htmx(),
+                           data={"school_id": district.secondary.id}).get_data(as_text=True)
+    assert "The school was reminded at" in refused and "Trường đã" not in refused
 
 
 def test_exports_keep_formula_like_notes_as_text(district, login_as, make_directive):
     directive = make_directive()
-    services.acknowledge(district.principal, directive, "=HYPERLINK(\"http://x\")")
+    operations.acknowledge(district.principal, directive, "=HYPERLINK(\"http://x\")")
     officer = login_as(district.officer)
     book = openpyxl.load_workbook(io.BytesIO(
         officer.get(f"/directives/{directive.id}/tracking.xlsx").data))

@@ -7,7 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
-from district.directives.services import local_today
+from district import clock
+from district.directives import operations
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import mark_window, sign_in, window_marker
 
@@ -23,7 +24,7 @@ def sign_out(page):
 def test_publish_to_preschools_acknowledge_with_htmx_and_track(page, district, make_school):
     private_preschool = make_school(code="MN-BENGOAN", name="Trường Mầm non Tư thục Bé Ngoan",
                                     level="mam_non", ownership="tu_thuc")
-    today = local_today()
+    today = clock.today()
 
     # The officer writes the directive, sees who will receive it, and publishes it.
     sign_in(page, district.officer.username, PASSWORD)
@@ -82,3 +83,28 @@ def test_publish_to_preschools_acknowledge_with_htmx_and_track(page, district, m
         content = exported.read()
     assert "Trường Mầm non Hoa Sen" in content and "Đã xác nhận" in content
     assert "Đã phổ biến đến toàn thể giáo viên" in content
+
+
+def test_remind_overdue_schools_after_confirming_once_only(page, district):
+    """The officer asks to remind every overdue school: a confirmation saying how many opens in
+    place; confirming reminds them; the row says when and to whom; asking again offers nothing
+    to send."""
+    today = clock.today()
+    directive = operations.publish(district.officer, operations.create_draft(district.officer, {
+        "number": "99/PGDĐT-CTHSSV", "title": TITLE, "body": "Triển khai.",
+        "issued_on": today - dt.timedelta(days=8), "deadline": today - dt.timedelta(days=1),
+        "response_kind": "ack", "audience_kind": "all"}))
+    sign_in(page, district.officer.username, PASSWORD)
+    page.goto(f"/directives/{directive.id}/tracking")
+    mark_window(page)
+    page.click("#remind-overdue")
+    expect(page.locator("#remind-confirm")).to_contain_text("2 trường quá hạn sẽ được nhắc")
+    assert window_marker(page) == "still-here"
+    page.click("#remind-confirm-button")
+    expect(page.locator(".flash-success")).to_contain_text("Đã gửi nhắc việc đến 2 trường.")
+    row = page.locator("tr[data-school=THCS-NGUYENDU]")
+    expect(row.locator(".last-reminder")).to_contain_text(district.other_principal.full_name)
+    page.click("#remind-overdue")
+    expect(page.locator("#remind-confirm")).to_contain_text(
+        "Không có trường quá hạn nào cần nhắc lúc này.")
+    expect(page.locator("#remind-confirm-button")).to_have_count(0)

@@ -8,7 +8,8 @@ import re
 import openpyxl
 from playwright.sync_api import expect
 
-from district.directives import services as directives
+from district import clock
+from district.directives import operations as directives
 from district.models import School
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import mark_window, sign_in, window_marker
@@ -17,7 +18,7 @@ HEADERS = ["Mã trường", "Tên trường", "Cấp học", "Loại hình", "X�
 
 
 def publish_directive(district, title):
-    today = directives.local_today()
+    today = clock.today()
     data = {
         "number": "77/PGDĐT-CTHSSV",
         "title": title,

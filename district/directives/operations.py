@@ -1,0 +1,386 @@
+"""Every write of directives: create, update, publish, revise, withdraw, remove an attachment,
+read, acknowledge, remind, export. Each is ONE transaction holding the write, its audit entry and
+its notifications; a refusal raises DirectiveError with a translated message.
+
+Notifications link to the directive's plain path (`/directives/<id>`): opening it marks them read.
+"""
+
+import datetime as dt
+
+from flask_babel import gettext as _
+
+from .. import clock, files
+from ..access import own_school_receipts
+from ..audit import record
+from ..db import database
+from ..i18n import N_
+from ..models import (
+    Acknowledgement,
+    Directive,
+    DirectiveAttachment,
+    DirectiveReminder,
+    DirectiveRevision,
+    Recipient,
+    School,
+    User,
+)
+from ..notifications.operations import notify
+from ..text import clean, fold
+from ..vocabulary import PRINCIPAL, SCHOOL_ROLES
+from . import formats, queries
+from .vocabulary import ATTACHMENT_KINDS, EDITABLE, REPORT_KINDS
+
+
+class DirectiveError(ValueError):
+    """A refused action, with a translated message (and the form field it concerns)."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+class DirectiveConflict(DirectiveError):
+    """Someone saved the directive after this form was opened: nothing was written."""
+
+
+class AlreadyAcknowledged(DirectiveError):
+    """The school acknowledged already (another click, another principal)."""
+
+
+class RecentlyReminded(DirectiveError):
+    """The school was reminded less than REMIND_MIN_HOURS ago: nothing was sent."""
+
+
+def link_to(directive):
+    """The page a directive's notifications point to (its plain path: opening it reads them)."""
+    return f"/directives/{directive.id}"
+
+
+def _save_if_unchanged(directive, expected_version, values):
+    """Write `values` only if the directive is still at `expected_version` (optimistic
+    locking); bumps the version. Raises DirectiveConflict otherwise."""
+    if expected_version is None:
+        expected_version = directive.version
+    updated = (Directive.update(updated_at=clock.utcnow(), version=Directive.version + 1,
+                                **values)
+               .where(Directive.id == directive.id, Directive.version == int(expected_version))
+               .execute())
+    if not updated:
+        raise DirectiveConflict(_(
+            "Văn bản này vừa được người khác lưu sau khi bạn mở biểu mẫu nên thay đổi của bạn "
+            "chưa được lưu. Nội dung bạn nhập vẫn còn dưới đây; hãy mở văn bản ở thẻ khác để "
+            "xem bản mới, rồi bấm Lưu lần nữa nếu vẫn muốn lưu nội dung này lên bản mới."))
+    fresh = Directive.get_by_id(directive.id)
+    directive.__data__.update(fresh.__data__)
+
+
+# --- Writing --------------------------------------------------------------------------------
+
+
+def _values(data, exclude_id=None):
+    values = {
+        "number": clean(data["number"]),
+        "title": clean(data["title"]),
+        "body": (data.get("body") or "").replace("\r\n", "\n").strip(),
+        "signer": clean(data.get("signer") or ""),
+        "issued_on": data["issued_on"],
+        "deadline": data["deadline"],
+        "response_kind": data.get("response_kind") or "ack",
+    }
+    values["title_search"] = fold(values["title"])
+    if values["deadline"] < values["issued_on"]:
+        raise DirectiveError(_("Hạn xác nhận không được trước ngày ban hành."), "deadline")
+    if queries.number_taken(values["number"], exclude_id):
+        raise DirectiveError(_("Số hiệu %(n)s đã có.", n=values["number"]), "number")
+    return values
+
+
+def _audience(data):
+    kind = data.get("audience_kind") or "all"
+    chosen = kind == "filter"
+    return {
+        "audience_kind": kind,
+        "audience_levels": list(data.get("audience_levels") or []) if chosen else [],
+        "audience_ownerships": list(data.get("audience_ownerships") or []) if chosen else [],
+        "audience_school_ids": ([int(i) for i in data.get("audience_school_ids") or []]
+                                if kind == "list" else []),
+    }
+
+
+def _attach(directive, uploads, user):
+    for upload in uploads or []:
+        if upload and getattr(upload, "filename", ""):
+            stored = files.store(upload, ATTACHMENT_KINDS, user)
+            DirectiveAttachment.create(directive=directive, file=stored)
+
+
+class _UploadRefused:
+    """An attachment refused by its content becomes a DirectiveError on the attachments field."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if isinstance(exc, files.UploadError):
+            raise DirectiveError(str(exc), "attachments") from exc
+        return False
+
+
+def create_draft(user, data, uploads=()):
+    values = {**_values(data), **_audience(data)}
+    with _UploadRefused(), database.atomic():
+        directive = Directive.create(created_by=user, status="draft", **values)
+        _attach(directive, uploads, user)
+        record("directive.create", target=directive, details={"number": directive.number})
+    return directive
+
+
+def update_draft(user, directive, data, uploads=(), expected_version=None):
+    if directive.status != "draft":
+        raise DirectiveError(_("Văn bản đã ban hành: hãy dùng chức năng sửa đổi."))
+    values = {**_values(data, directive.id), **_audience(data)}
+    with _UploadRefused(), database.atomic():
+        _save_if_unchanged(directive, expected_version, values)
+        _attach(directive, uploads, user)
+        record("directive.update", target=directive)
+    return directive
+
+
+def school_user_ids(school_ids):
+    if not school_ids:
+        return []
+    query = User.select(User.id).where(User.school.in_(list(school_ids)),
+                                       User.role.in_(SCHOOL_ROLES),
+                                       User.active == True)  # noqa: E712
+    return [u.id for u in query]
+
+
+def publish(user, directive):
+    """Freeze the audience into one recipient per school and tell every school user."""
+    if directive.status != "draft":
+        raise DirectiveError(_("Chỉ bản nháp mới ban hành được."))
+    school_ids = [s.id for s in queries.directive_audience(directive).select(School.id)]
+    if not school_ids:
+        raise DirectiveError(_("Không có trường nào nhận văn bản này: hãy chọn đối tượng nhận."))
+    now = clock.utcnow()
+    with database.atomic():
+        updated = (Directive.update(status="published", published_at=now, updated_at=now,
+                                    version=Directive.version + 1)
+                   .where(Directive.id == directive.id, Directive.status == "draft").execute())
+        if not updated:
+            raise DirectiveError(_("Văn bản đã được ban hành."))
+        rows = [{"directive": directive.id, "school": sid} for sid in school_ids]
+        for start in range(0, len(rows), 500):
+            Recipient.insert_many(rows[start:start + 500]).execute()
+        notify(school_user_ids(school_ids), "directive.published",
+               N_("Văn bản chỉ đạo mới %(number)s: %(title)s"), link_to(directive),
+               number=directive.number, title=directive.title[:200])
+        record("directive.publish", target=directive,
+               details={"schools": len(school_ids), "number": directive.number})
+    return Directive.get_by_id(directive.id)
+
+
+def revise(user, directive, data, summary, requires_reack, uploads=(), expected_version=None):
+    """Change a published directive: the change is recorded; if asked, every school
+    acknowledges again (earlier acknowledgements stay in the history)."""
+    if directive.status != "published":
+        raise DirectiveError(_("Chỉ văn bản đang ban hành mới sửa đổi được."))
+    summary = (summary or "").strip()
+    if not summary:
+        raise DirectiveError(_("Hãy ghi rõ nội dung sửa đổi."), "summary")
+    values = _values(data, directive.id)
+    previous = {}
+    for name in EDITABLE:
+        old = getattr(directive, name)
+        if old != values[name]:
+            previous[name] = old.isoformat() if isinstance(old, dt.date) else old
+    with _UploadRefused(), database.atomic():
+        _save_if_unchanged(directive, expected_version,
+                           {**values, "revision": Directive.revision + 1})
+        revision = directive.revision
+        DirectiveRevision.create(directive=directive, revision=revision, changed_by=user,
+                                 summary=summary, requires_reack=bool(requires_reack),
+                                 previous=previous)
+        _attach(directive, uploads, user)
+        if requires_reack:
+            (Recipient.update(acknowledged_at=None, acknowledged_by=None, ack_note="",
+                              ack_revision=None, ack_late=False, roster=None,
+                              response_file=None)
+             .where(Recipient.directive == directive.id).execute())
+        school_ids = [r.school_id for r in
+                      Recipient.select(Recipient.school).where(
+                          Recipient.directive == directive.id)]
+        message = (N_("Văn bản %(number)s đã được sửa đổi: nhà trường cần xác nhận lại.")
+                   if requires_reack else N_("Văn bản %(number)s đã được sửa đổi."))
+        notify(school_user_ids(school_ids), "directive.revised", message, link_to(directive),
+               number=directive.number)
+        record("directive.revise", target=directive,
+               details={"revision": revision, "requires_reack": bool(requires_reack),
+                        "changed": sorted(previous)})
+    return directive
+
+
+def withdraw(user, directive):
+    if directive.status != "published":
+        raise DirectiveError(_("Chỉ văn bản đang ban hành mới thu hồi được."))
+    now = clock.utcnow()
+    with database.atomic():
+        Directive.update(status="withdrawn", withdrawn_at=now, updated_at=now,
+                         version=Directive.version + 1).where(
+            Directive.id == directive.id).execute()
+        record("directive.withdraw", target=directive)
+    return Directive.get_by_id(directive.id)
+
+
+def remove_attachment(user, directive, attachment_id):
+    """Only a draft loses an attachment: what schools received stays as they received it."""
+    if directive.status != "draft":
+        raise DirectiveError(_("Chỉ gỡ được tệp đính kèm của bản nháp."))
+    with database.atomic():
+        updated = (DirectiveAttachment.update(active=False)
+                   .where(DirectiveAttachment.id == attachment_id,
+                          DirectiveAttachment.directive == directive.id).execute())
+        if updated:
+            record("directive.attachment_removed", target=directive,
+                   details={"attachment": attachment_id})
+    return updated
+
+
+# --- Schools: read and acknowledge ----------------------------------------------------------
+
+
+def mark_read(user, directive):
+    """The first opening by anyone of the school is recorded (when, who); later ones are not.
+    The office's people reading a directive record nothing."""
+    own = own_school_receipts(user).select(Recipient.id)
+    with database.atomic():
+        updated = (Recipient.update(first_read_at=clock.utcnow(), first_read_by=user.id)
+                   .where(Recipient.id.in_(own), Recipient.directive == directive.id,
+                          Recipient.first_read_at.is_null()).execute())
+        if updated:
+            record("directive.read", target=directive)
+    return bool(updated)
+
+
+def _checked_report(directive, upload):
+    """The report a "report" directive needs, checked by its content (or None otherwise)."""
+    if directive.response_kind != "report":
+        return None
+    if not upload or not getattr(upload, "filename", ""):
+        raise DirectiveError(
+            _("Văn bản này yêu cầu nộp kèm văn bản báo cáo (PDF, DOCX, XLSX)."), "report")
+    try:
+        files.read_checked(upload, REPORT_KINDS)
+    except files.UploadError as exc:
+        raise DirectiveError(str(exc), "report") from exc
+    upload.stream.seek(0)
+    return upload
+
+
+def acknowledge(user, directive, note="", upload=None):
+    """The principal acknowledges for the school. Exactly one acknowledgement is recorded even
+    when two requests arrive together: the conditional UPDATE decides who wins."""
+    recipient = queries.own_receipt(user, directive)
+    blocker = queries.ack_blocker(user, directive, recipient)
+    if blocker:
+        if recipient is not None and recipient.acknowledged_at is not None:
+            raise AlreadyAcknowledged(blocker)
+        raise DirectiveError(blocker)
+    roster = (queries.valid_roster_on_file(user.school_id)
+              if directive.response_kind == "roster" else None)
+    report = _checked_report(directive, upload)
+    note = (note or "").strip()[:2000]
+    now = clock.utcnow()
+    late = queries.is_late(directive.deadline, now)
+    with database.atomic():
+        # The first statement of the transaction is the write: under SQLite it waits for the
+        # lock instead of failing on a stale snapshot; under PostgreSQL the row lock serialises.
+        won = (Recipient.update(acknowledged_at=now, acknowledged_by=user.id, ack_note=note,
+                                ack_revision=directive.revision, ack_late=late,
+                                roster=roster.id if roster else None)
+               .where(Recipient.id == recipient.id, Recipient.acknowledged_at.is_null())
+               .execute())
+        if not won:
+            raise AlreadyAcknowledged(_("Nhà trường đã xác nhận văn bản này."))
+        stored = files.store(report, REPORT_KINDS, user) if report is not None else None
+        if stored is not None:
+            Recipient.update(response_file=stored.id).where(Recipient.id == recipient.id).execute()
+        Acknowledgement.create(recipient=recipient.id, revision=directive.revision, at=now,
+                               by=user.id, note=note, late=late, roster=roster,
+                               response_file=stored)
+        Recipient.update(first_read_at=now, first_read_by=user.id).where(
+            Recipient.id == recipient.id, Recipient.first_read_at.is_null()).execute()
+        record("directive.acknowledge", target=directive,
+               details={"school": user.school_id, "late": late, "revision": directive.revision})
+    return Recipient.get_by_id(recipient.id)
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+
+def remind(user, directive, school_ids=None, overdue_only=False):
+    """Remind the principals of the given schools (or of every overdue school), except schools
+    reminded less than REMIND_MIN_HOURS ago. Returns (schools reminded, schools left alone
+    because they were reminded recently). Asked for named schools that were all reminded
+    recently, refuses with RecentlyReminded.
+
+    The window is checked by the UPDATE itself, so two clicks at once remind a school once."""
+    if directive.status != "published":
+        raise DirectiveError(_("Chỉ nhắc được văn bản đang ban hành."))
+    candidates = list(queries.reminder_candidates(directive, school_ids, overdue_only))
+    if not candidates:
+        return 0, 0
+    now = clock.utcnow()
+    since = now - queries.remind_window()
+    ids = [r.id for r in candidates]
+    with database.atomic():
+        (Recipient.update(reminders_count=Recipient.reminders_count + 1, last_reminded_at=now)
+         .where(Recipient.id.in_(ids), Recipient.acknowledged_at.is_null(),
+                ~queries.recently_reminded(since)).execute())
+        reminded = list(Recipient.select(Recipient.id, Recipient.school)
+                        .where(Recipient.id.in_(ids), Recipient.last_reminded_at == now))
+        if reminded:
+            _send_reminders(user, directive, reminded, now)
+    last = max((r.last_reminded_at for r in candidates if r.last_reminded_at), default=None)
+    if not reminded and school_ids is not None and last is not None:
+        raise RecentlyReminded(_(
+            "Trường đã được nhắc lúc %(time)s; chỉ nhắc lại sau %(hours)d giờ kể từ lần nhắc "
+            "trước. Chưa gửi nhắc việc nào.",
+            time=clock.to_local(last).strftime("%H:%M %d/%m/%Y"),
+            hours=queries.remind_hours()))
+    return len(reminded), len(candidates) - len(reminded)
+
+
+def _send_reminders(user, directive, reminded, now):
+    """Inside remind()'s transaction: notify each school's principals and keep who they were."""
+    principals = {}
+    for person in (User.select(User.id, User.full_name, User.school)
+                   .where(User.school.in_([r.school_id for r in reminded]),
+                          User.role == PRINCIPAL, User.active == True)  # noqa: E712
+                   .order_by(User.name_key)):
+        principals.setdefault(person.school_id, []).append(
+            {"id": person.id, "name": person.full_name})
+    DirectiveReminder.insert_many([
+        {"recipient": r.id, "sent_at": now, "sent_by": user.id,
+         "sent_to": principals.get(r.school_id, [])} for r in reminded]).execute()
+    notify([p["id"] for people in principals.values() for p in people], "directive.reminder",
+           N_("Nhắc việc: nhà trường chưa xác nhận văn bản %(number)s (hạn %(deadline)s)."),
+           link_to(directive), number=directive.number,
+           deadline=directive.deadline.strftime("%d/%m/%Y"))
+    record("directive.remind", target=directive,
+           details={"schools": [r.school_id for r in reminded],
+                    "notified": sorted(p["id"] for people in principals.values()
+                                       for p in people)})
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+def export_tracking(user, directive, filters, kind):
+    """The tracking table as CSV or XLSX bytes; the export is recorded."""
+    rows = list(queries.tracking_rows(user, directive, filters))
+    data = formats.tracking_csv(rows) if kind == "csv" else formats.tracking_xlsx(rows)
+    with database.atomic():
+        record("directive.export", target=directive, details={"format": kind,
+                                                              "rows": len(rows)})
+    return data

@@ -1,0 +1,423 @@
+"""What the directive pages read (never write), always through access.py's scopes.
+
+The state of a school's receipt is derived in SQL (`state_expr()`), so lists count, filter and
+sort by it with a fixed number of queries whatever the number of schools. Days are the office's
+local days (district/clock.py): a directive is overdue once the local day after its deadline has
+begun, i.e. from `clock.day_end(deadline)` (a UTC instant) on; a date column compared with the
+local `clock.today()` says exactly that, the same way on SQLite and PostgreSQL.
+"""
+
+import datetime as dt
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from peewee import JOIN, Case, fn
+
+from .. import clock
+from ..access import (
+    directive_aggregates_scope,
+    directives_visible_to,
+    may_acknowledge,
+    own_school_receipts,
+    recipients_visible_to,
+)
+from ..models import (
+    Acknowledgement,
+    Directive,
+    DirectiveAttachment,
+    DirectiveReminder,
+    DirectiveRevision,
+    Recipient,
+    School,
+    StoredFile,
+    User,
+)
+from ..rosters.queries import valid_roster_on_file  # the rosters feature decides what is valid
+from ..text import clean, fold
+from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
+from .vocabulary import AUDIENCE_LABELS, STATES, STATUS_LABELS
+
+
+def is_late(deadline, at):
+    """An acknowledgement at `at` (UTC) is late when it falls after the local deadline day."""
+    return at >= clock.day_end(deadline)
+
+
+def _count_if(condition):
+    return fn.SUM(Case(None, [(condition, 1)], 0))
+
+
+def _overdue(today):
+    """Published, and its deadline day has ended locally (acknowledged or not)."""
+    return (Directive.status == "published") & (Directive.deadline < today)
+
+
+def state_expr(today=None):
+    """The derived state of a recipient (needs Directive joined)."""
+    today = today or clock.today()
+    return Case(None, [
+        ((Recipient.acknowledged_at.is_null(False)) & (Recipient.ack_late == True),  # noqa: E712
+         "acknowledged_late"),
+        (Recipient.acknowledged_at.is_null(False), "acknowledged"),
+        (_overdue(today), "overdue"),
+        (Recipient.first_read_at.is_null(False), "read"),
+    ], "unread")
+
+
+def state_rank():
+    """The states in order of urgency, for sorting: overdue first, acknowledged last."""
+    return Case(state_expr(), [(state, rank) for rank, state in enumerate(STATES[:-1])],
+                len(STATES) - 1)
+
+
+def _search(query, q):
+    if q:
+        query = query.where(Directive.title_search.contains(fold(q))
+                            | Directive.number.contains(clean(q)))
+    return query
+
+
+# --- Audience -------------------------------------------------------------------------------
+
+
+def audience_query(kind, levels=(), ownerships=(), school_ids=()):
+    """The active schools an audience designates, in Vietnamese order."""
+    query = School.select().where(School.active == True)  # noqa: E712
+    if kind == "filter":
+        if levels:
+            query = query.where(School.level.in_(list(levels)))
+        if ownerships:
+            query = query.where(School.ownership.in_(list(ownerships)))
+    elif kind == "list":
+        ids = [int(i) for i in school_ids or () if str(i).isdigit()]
+        query = query.where(School.id.in_(ids or [0]))
+    return query.order_by(School.name_key)
+
+
+def directive_audience(directive):
+    return audience_query(directive.audience_kind, directive.audience_levels or (),
+                          directive.audience_ownerships or (), directive.audience_school_ids or ())
+
+
+def audience_summary(query):
+    """{count, schools} of an audience query, for the preview."""
+    schools = list(query.select(School.id, School.name))
+    return {"count": len(schools), "schools": schools}
+
+
+def audience_description(directive):
+    if directive.audience_kind == "filter":
+        levels = ", ".join(str(LEVEL_LABELS[x]) for x in directive.audience_levels or ())
+        owners = ", ".join(str(OWNERSHIP_LABELS[x]) for x in directive.audience_ownerships or ())
+        return _("Cấp học: %(levels)s; loại hình: %(owners)s",
+                 levels=levels or _("mọi cấp"), owners=owners or _("mọi loại hình"))
+    return str(AUDIENCE_LABELS[directive.audience_kind])
+
+
+def number_taken(number, exclude_id=None):
+    """Case-insensitive for Vietnamese letters too (SQLite's LOWER only folds ASCII): the few
+    numbers of the same length are compared in Python."""
+    query = Directive.select(Directive.id, Directive.number).where(
+        fn.LENGTH(Directive.number) == len(number))
+    if exclude_id:
+        query = query.where(Directive.id != exclude_id)
+    return any(d.number.casefold() == number.casefold() for d in query)
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+def officer_list(user, q="", status="", overdue_only=False):
+    """Every directive with its counts, in one query (GROUP BY)."""
+    today = clock.today()
+    acked = Recipient.acknowledged_at.is_null(False)
+    query = (directives_visible_to(user)
+             .select(Directive,
+                     fn.COUNT(Recipient.id).alias("n_total"),
+                     _count_if(acked).alias("n_acked"),
+                     _count_if(acked & (Recipient.ack_late == True)).alias("n_late"),  # noqa: E712
+                     _count_if(Recipient.acknowledged_at.is_null() & _overdue(today))
+                     .alias("n_overdue"))
+             .join(Recipient, JOIN.LEFT_OUTER, on=(Recipient.directive == Directive.id))
+             .group_by(Directive.id))
+    query = _search(query, q)
+    if status in STATUS_LABELS:
+        query = query.where(Directive.status == status)
+    if overdue_only:
+        query = query.where(_overdue(today))
+    return query.order_by(Directive.issued_on.desc(), Directive.id.desc())
+
+
+def school_inbox(user, q="", state=""):
+    """The directives sent to the user's school with the school's state, in one query."""
+    state_col = state_expr()
+    query = (directives_visible_to(user)
+             .select(Directive, Recipient.first_read_at, Recipient.acknowledged_at,
+                     state_col.alias("state"))
+             .join(Recipient, on=((Recipient.directive == Directive.id)
+                                  & (Recipient.school == user.school_id))))
+    query = _search(query, q)
+    if state == "new":
+        query = query.where(state_col == "unread")
+    elif state == "pending":
+        query = query.where(Recipient.acknowledged_at.is_null()
+                            & (Directive.status == "published"))
+    elif state in STATES:
+        query = query.where(state_col == state)
+    return query.order_by(Directive.published_at.desc(), Directive.id.desc())
+
+
+def pending_count(user):
+    """The header badge: for who acknowledges, directives the school has still to acknowledge;
+    for the other staff, directives nobody of the school has opened yet. One query."""
+    if not user.is_authenticated:
+        return 0
+    query = (own_school_receipts(user)
+             .join(Directive, on=(Recipient.directive == Directive.id))
+             .where(Directive.status == "published"))
+    if may_acknowledge(user):
+        query = query.where(Recipient.acknowledged_at.is_null())
+    else:
+        query = query.where(Recipient.first_read_at.is_null())
+    return query.count()
+
+
+def school_home(user, limit=5):
+    """The school's home card: the badge's figure, what it counts, the latest directives."""
+    return {"pending": pending_count(user), "acknowledges": may_acknowledge(user),
+            "rows": list(school_inbox(user).limit(limit))}
+
+
+# --- One directive --------------------------------------------------------------------------
+
+
+def own_receipt(user, directive):
+    """The user's school's receipt of `directive` (None for the office's people)."""
+    return own_school_receipts(user).where(Recipient.directive == directive.id).first()
+
+
+def recipient_for(directive, school_id):
+    return (Recipient.select()
+            .where(Recipient.directive == directive.id, Recipient.school == school_id).first())
+
+
+def attachments(directive):
+    return list(DirectiveAttachment.select(DirectiveAttachment, StoredFile)
+                .join(StoredFile)
+                .where(DirectiveAttachment.directive == directive.id,
+                       DirectiveAttachment.active == True))  # noqa: E712
+
+
+def revisions(directive):
+    return list(DirectiveRevision.select()
+                .where(DirectiveRevision.directive == directive.id)
+                .order_by(DirectiveRevision.revision.desc()))
+
+
+def history(recipient):
+    return (Acknowledgement.select(Acknowledgement, User)
+            .join(User, on=(Acknowledgement.by == User.id))
+            .where(Acknowledgement.recipient == recipient.id)
+            .order_by(Acknowledgement.at.desc()))
+
+
+def ack_blocker(user, directive, recipient):
+    """Why this user cannot acknowledge now (a translated message), or None."""
+    if not may_acknowledge(user):
+        return _("Chỉ hiệu trưởng (phó hiệu trưởng) mới xác nhận văn bản cho nhà trường.")
+    if recipient is None:
+        return _("Văn bản này không gửi đến trường của bạn.")
+    if directive.status != "published":
+        return _("Văn bản đã bị thu hồi, không cần xác nhận.")
+    if recipient.acknowledged_at is not None:
+        return _("Nhà trường đã xác nhận văn bản này.")
+    if directive.response_kind == "roster" and valid_roster_on_file(user.school_id) is None:
+        return _("Văn bản này yêu cầu nhà trường có danh sách tổ tư vấn tâm lý hợp lệ. "
+                 "Hãy cập nhật danh sách tổ tư vấn trước khi xác nhận.")
+    return None
+
+
+def response_file_visible(user, directive, file_id):
+    """An attachment of the directive, or a school's response that the user may track."""
+    attached = (DirectiveAttachment.select()
+                .where(DirectiveAttachment.directive == directive.id,
+                       DirectiveAttachment.file == file_id,
+                       DirectiveAttachment.active == True).exists())  # noqa: E712
+    return attached or (recipients_visible_to(user)
+                        .where(Recipient.directive == directive.id,
+                               Recipient.response_file == file_id).exists())
+
+
+# --- Tracking -------------------------------------------------------------------------------
+
+SORTS = {
+    "school": lambda: School.name_key,
+    "level": lambda: School.level,
+    "commune": lambda: School.commune,
+    "state": state_rank,
+    "read": lambda: Recipient.first_read_at,
+    "acknowledged": lambda: Recipient.acknowledged_at,
+    "reminders": lambda: Recipient.reminders_count,
+}
+DEFAULT_SORT = "school"
+
+
+def state_counts(user, directive):
+    """{state: count} and the total, in one query (conditional counts)."""
+    state_col = state_expr()
+    row = (recipients_visible_to(user)
+           .select(fn.COUNT(Recipient.id).alias("total"),
+                   *[_count_if(state_col == s).alias(s) for s in STATES])
+           .join(Directive, on=(Recipient.directive == Directive.id))
+           .where(Recipient.directive == directive.id)
+           .dicts().get())
+    counts = {s: int(row[s] or 0) for s in STATES}
+    counts["total"] = total = int(row["total"] or 0)
+    counts["done"] = done = counts["acknowledged"] + counts["acknowledged_late"]
+    counts["rate"] = round(100 * done / total) if total else 0
+    counts["pct"] = {s: (100 * counts[s] / total if total else 0) for s in STATES}
+    return counts
+
+
+def tracking_rows(user, directive, filters):
+    """The schools of one directive with their state, who read and acknowledged, and the last
+    reminder (when, to whom); one query."""
+    reader = User.alias("reader")
+    acker = User.alias("acker")
+    state_col = state_expr()
+    query = (recipients_visible_to(user)
+             .select(Recipient, School, reader.full_name, acker.full_name,
+                     StoredFile.original_name, DirectiveReminder.sent_to,
+                     state_col.alias("state"))
+             .join(Directive, on=(Recipient.directive == Directive.id))
+             .switch(Recipient).join(School, on=(Recipient.school == School.id))
+             .switch(Recipient).join(reader, JOIN.LEFT_OUTER, attr="reader",
+                                     on=(Recipient.first_read_by == reader.id))
+             .switch(Recipient).join(acker, JOIN.LEFT_OUTER, attr="acker",
+                                     on=(Recipient.acknowledged_by == acker.id))
+             .switch(Recipient).join(StoredFile, JOIN.LEFT_OUTER, attr="rfile",
+                                     on=(Recipient.response_file == StoredFile.id))
+             .switch(Recipient).join(
+                 DirectiveReminder, JOIN.LEFT_OUTER, attr="last_reminder",
+                 on=((DirectiveReminder.recipient == Recipient.id)
+                     & (DirectiveReminder.sent_at == Recipient.last_reminded_at)))
+             .where(Recipient.directive == directive.id))
+    if filters.get("state") in STATES:
+        query = query.where(state_col == filters["state"])
+    for name in ("level", "ownership", "commune"):
+        if filters.get(name):
+            query = query.where(getattr(School, name) == filters[name])
+    if filters.get("q"):
+        query = query.where(School.name_search.contains(fold(filters["q"])))
+    column = SORTS.get(filters.get("sort"), SORTS[DEFAULT_SORT])()
+    order = column.desc() if filters.get("dir") == "desc" else column.asc()
+    return query.order_by(order, School.name_key, Recipient.id)
+
+
+def tracking_row(user, directive, school_id):
+    return tracking_rows(user, directive, {}).where(Recipient.school == school_id).first()
+
+
+def communes(directive):
+    return [r.commune for r in
+            School.select(School.commune).join(Recipient, on=(Recipient.school == School.id))
+            .where(Recipient.directive == directive.id, School.commune != "")
+            .distinct().order_by(School.commune)]
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+
+def remind_hours():
+    """How many hours a reminded school is left alone (REMIND_MIN_HOURS)."""
+    hours = current_app.config.get("REMIND_MIN_HOURS") if has_app_context() else None
+    return int(hours or 24)
+
+
+def remind_window():
+    return dt.timedelta(hours=remind_hours())
+
+
+def recently_reminded(since):
+    return Recipient.last_reminded_at.is_null(False) & (Recipient.last_reminded_at > since)
+
+
+def reminder_candidates(directive, school_ids=None, overdue_only=False):
+    """The unacknowledged receipts a reminder concerns (every overdue one, or those schools)."""
+    query = (Recipient.select(Recipient.id, Recipient.school, Recipient.last_reminded_at)
+             .join(Directive, on=(Recipient.directive == Directive.id))
+             .where(Recipient.directive == directive.id, Recipient.acknowledged_at.is_null()))
+    if overdue_only:
+        query = query.where(state_expr() == "overdue")
+    if school_ids is not None:
+        query = query.where(Recipient.school.in_(list(school_ids) or [0]))
+    return query
+
+
+def reminder_plan(directive):
+    """What "remind every overdue school" would do now: {due, recent, hours} (one query)."""
+    since = clock.utcnow() - remind_window()
+    recent = recently_reminded(since)
+    row = (reminder_candidates(directive, overdue_only=True)
+           .select(_count_if(~recent).alias("due"), _count_if(recent).alias("recent"))
+           .dicts().get())
+    return {"due": int(row["due"] or 0), "recent": int(row["recent"] or 0),
+            "hours": remind_hours()}
+
+
+# --- Home cards -----------------------------------------------------------------------------
+
+
+def officer_summary(user):
+    today = clock.today()
+    row = (directives_visible_to(user).select(
+        _count_if(Directive.status == "published").alias("published"),
+        _count_if(Directive.status == "draft").alias("drafts")).dicts().get())
+    overdue = (recipients_visible_to(user)
+               .join(Directive, on=(Recipient.directive == Directive.id))
+               .where(Recipient.acknowledged_at.is_null(), _overdue(today)).count())
+    return {"published": int(row["published"] or 0), "drafts": int(row["drafts"] or 0),
+            "overdue_schools": overdue}
+
+
+def _with_rate(row):
+    row["done"] = int(row["done"] or 0)
+    row["rate"] = round(100 * row["done"] / row["total"]) if row["total"] else 0
+    return row
+
+
+def _rates_scope(user):
+    """The published directives' recipients in `directive_aggregates_scope(user)`: counts and
+    rates only, never a school's row."""
+    return (directive_aggregates_scope(user)
+            .join(Directive, on=(Recipient.directive == Directive.id))
+            .where(Directive.status == "published"))
+
+
+def directive_rates(user):
+    """Acknowledgement rate of each published directive, latest deadline first (one query;
+    rows are dicts with number, title, deadline, total, done, rate)."""
+    acked = Recipient.acknowledged_at.is_null(False)
+    return (_rates_scope(user)
+            .select(Directive.id, Directive.number, Directive.title, Directive.deadline,
+                    fn.COUNT(Recipient.id).alias("total"), _count_if(acked).alias("done"))
+            .group_by(Directive.id, Directive.number, Directive.title, Directive.deadline)
+            .order_by(Directive.deadline.desc(), Directive.id.desc())
+            .objects(lambda **row: _with_rate(row)))
+
+
+def level_rates(user):
+    """Acknowledgement rate per school level over every published directive (one query)."""
+    acked = Recipient.acknowledged_at.is_null(False)
+    rows = (_rates_scope(user)
+            .select(School.level, fn.COUNT(Recipient.id).alias("total"),
+                    _count_if(acked).alias("done"))
+            .switch(Recipient).join(School, on=(Recipient.school == School.id))
+            .group_by(School.level).order_by(School.level).dicts())
+    return [{**_with_rate(row), "label": LEVEL_LABELS.get(row["level"], row["level"])}
+            for row in rows]
+
+
+def observer_rates(user):
+    """The home card: the five latest directives' rates and the rates per level (two queries)."""
+    return {"directives": list(directive_rates(user).limit(5)), "levels": level_rates(user)}

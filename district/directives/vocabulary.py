@@ -1,0 +1,65 @@
+"""The words of directives, defined once: states of a school's receipt, statuses, required
+responses, audiences, and the fields a revision names. Codes are stored; labels are read (lazy).
+"""
+
+from flask_babel import lazy_gettext as _l
+
+ATTACHMENT_KINDS = ["pdf", "docx", "xlsx"]
+REPORT_KINDS = ["pdf", "docx", "xlsx"]
+
+# The derived state of one school's receipt (queries.state_expr), most urgent first.
+STATES = ("overdue", "unread", "read", "acknowledged_late", "acknowledged")
+STATE_LABELS = {
+    "acknowledged": _l("Đã xác nhận"),
+    "acknowledged_late": _l("Xác nhận trễ hạn"),
+    "read": _l("Đã đọc, chưa xác nhận"),
+    "unread": _l("Chưa đọc"),
+    "overdue": _l("Quá hạn"),
+}
+STATE_CLASSES = {
+    "acknowledged": "state-ok",
+    "acknowledged_late": "state-warn",
+    "read": "state-muted",
+    "unread": "state-muted",
+    "overdue": "state-bad",
+}
+# The order the tracking page's legend and bar show them in.
+LEGEND = ("acknowledged", "acknowledged_late", "read", "unread", "overdue")
+
+# The school inbox filters by state, plus two groupings of its own.
+INBOX_FILTERS = {
+    "new": _l("Mới (chưa đọc)"),
+    "pending": _l("Chưa xác nhận"),
+    "read": STATE_LABELS["read"],
+    "acknowledged": STATE_LABELS["acknowledged"],
+    "acknowledged_late": STATE_LABELS["acknowledged_late"],
+    "overdue": STATE_LABELS["overdue"],
+}
+
+RESPONSE_LABELS = {
+    "ack": _l("Chỉ xác nhận đã nhận"),
+    "roster": _l("Xác nhận và có danh sách tổ tư vấn hợp lệ"),
+    "report": _l("Xác nhận và nộp văn bản báo cáo"),
+}
+STATUS_LABELS = {
+    "draft": _l("Bản nháp"),
+    "published": _l("Đã ban hành"),
+    "withdrawn": _l("Đã thu hồi"),
+}
+AUDIENCE_LABELS = {
+    "all": _l("Tất cả các trường"),
+    "filter": _l("Lọc theo cấp học và loại hình"),
+    "list": _l("Chọn từng trường"),
+}
+
+# What a revision may change, and how the revision history names each field.
+EDITABLE = ("number", "title", "body", "signer", "issued_on", "deadline", "response_kind")
+FIELD_LABELS = {
+    "number": _l("số hiệu"),
+    "title": _l("trích yếu"),
+    "body": _l("nội dung"),
+    "signer": _l("người ký"),
+    "issued_on": _l("ngày ban hành"),
+    "deadline": _l("hạn xác nhận"),
+    "response_kind": _l("yêu cầu phản hồi"),
+}
