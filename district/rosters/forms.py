@@ -4,7 +4,7 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..forms import BLANK, Form, choices
-from .services import MEMBER_GROUP_LABELS, TEAM_ROLE_LABELS
+from .vocabulary import MEMBER_GROUP_LABELS, TEAM_ROLE_LABELS
 
 
 class MemberForm(Form):

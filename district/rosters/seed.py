@@ -4,8 +4,10 @@ warnings, some with two or three versions. Loaded only while no roster exists.""
 import datetime as dt
 import json
 
-from ..models import Roster, School, User, utcnow
-from . import services
+from ..clock import utcnow
+from ..models import Roster, School, User
+from ..vocabulary import PRINCIPAL
+from .operations import save_version
 
 
 def _date(text):
@@ -20,7 +22,7 @@ def load(seeds_dir):
         return "rosters: already present"
     data = json.loads((seeds_dir / "rosters.json").read_text(encoding="utf-8"))["rosters"]
     schools = {s.code: s for s in School.select()}
-    users = {u.username: u for u in User.select().where(User.role == "principal")}
+    users = {u.username: u for u in User.select().where(User.role == PRINCIPAL)}
     now = utcnow()
     count = versions = 0
     for code, history in data.items():
@@ -30,7 +32,7 @@ def load(seeds_dir):
         count += 1
         for version in history:
             members = [m | {"trained_on": _date(m.get("trained_on"))} for m in version["members"]]
-            roster = services.save_version(users[version["by"]], school, members,
+            roster = save_version(users[version["by"]], school, members,
                                            action="roster.seed")
             at = now - dt.timedelta(days=version["days_ago"], hours=3)
             Roster.update(submitted_at=at).where(Roster.id == roster.id).execute()

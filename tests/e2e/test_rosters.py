@@ -70,10 +70,10 @@ def test_principal_uploads_confirms_and_edits_officer_sees_it(page, browser, liv
 
 
 def test_principal_adds_and_removes_a_member_in_place(page, district):
-    from district.rosters import services
+    from district.rosters import operations
     from tests.rosters.conftest import complete_members
 
-    services.save_version(district.principal, district.preschool,
+    operations.save_version(district.principal, district.preschool,
                           complete_members("mam_non"))
     sign_in(page, district.principal.username, PASSWORD)
     page.goto("/rosters/")
@@ -97,3 +97,29 @@ def test_principal_adds_and_removes_a_member_in_place(page, district):
     expect(page.locator("#roster-state")).to_have_text("Đầy đủ, có lưu ý")
     expect(page.locator("#roster-check")).to_contain_text("Nhân viên y tế")
     assert window_marker(page) == "still-here"
+
+
+def test_principal_downloads_the_current_roster_and_uploads_it_again(page, district, tmp_path):
+    from district.rosters import operations
+    from tests.rosters.conftest import complete_members
+
+    operations.save_version(district.principal, district.preschool,
+                            complete_members("mam_non"))
+    sign_in(page, district.principal.username, PASSWORD)
+    page.goto("/rosters/")
+    with page.expect_download() as download:
+        page.click("#current-link")
+    current = tmp_path / "to-tu-van-hien-hanh.xlsx"
+    current.write_bytes(Path(download.value.path()).read_bytes())
+
+    page.click("#upload-link")
+    page.set_input_files("input[name=file]", str(current))
+    page.click("#preview-upload")
+    changes = page.locator("#preview-changes")
+    expect(changes).to_contain_text("thay thế toàn bộ danh sách hiện hành (phiên bản 1, 4 thành "
+                                    "viên)")
+    expect(changes).to_contain_text("Không thay đổi thành viên.")
+    expect(page.locator("#confirm-upload")).to_contain_text("thay danh sách hiện hành")
+    page.click("#confirm-upload")
+    expect(page.locator("#roster-version")).to_have_text("Phiên bản 2")
+    expect(page.locator("#roster-history")).to_contain_text("Không thay đổi thành viên.")

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from district.rosters import services
+from district.rosters import operations
 
 
 def member(name, team_role="thanh_vien", group="counselor", trained=True, **extra):
@@ -31,7 +31,7 @@ def complete_members(level="thcs"):
 @pytest.fixture
 def save_roster():
     def factory(school, user, members=None, **kwargs):
-        return services.save_version(user, school, members or complete_members(school.level),
+        return operations.save_version(user, school, members or complete_members(school.level),
                                      **kwargs)
 
     return factory

@@ -6,7 +6,7 @@ import threading
 from district.db import database
 from district.files import store_bytes
 from district.models import Roster, StoredFile
-from district.rosters import services
+from district.rosters import members, operations, queries
 
 from .conftest import member
 from .files import csv_bytes
@@ -35,15 +35,15 @@ def test_confirm_after_an_edit_is_refused_and_keeps_the_edit(app, login_as, dist
     client = login_as(district.principal)
     stored = _preview(client)
     # While the preview is open, the roster is edited in place (version 2).
-    services.add_member(district.principal, district.preschool,
+    operations.add_member(district.principal, district.preschool,
                         member("Đỗ Văn Mới", group="other"), expected_version=1)
     response = client.post("/rosters/upload/confirm",
                            data={"file_id": str(stored.id), "version": "1"})
     assert response.status_code == 409
     assert "đã thay đổi kể từ khi bạn xem trước" in response.get_data(as_text=True)
-    roster = services.current_roster(district.preschool.id)
+    roster = queries.current_roster(district.preschool.id)
     assert roster.version == 2
-    assert "Đỗ Văn Mới" in [m.full_name for m in services.members_of(roster)]
+    assert "Đỗ Văn Mới" in [m.full_name for m in queries.members_of(roster)]
     assert not Roster.select().where(Roster.source_file == stored.id).exists()
 
 
@@ -72,9 +72,9 @@ def test_two_confirmations_at_once_make_one_version(app, login_as, district):
             database.connect(reuse_if_open=True)
             try:
                 barrier.wait()
-                services.confirm_upload(district.principal, district.preschool, stored.id, 0)
+                operations.confirm_upload(district.principal, district.preschool, stored.id, 0)
                 outcomes.append("saved")
-            except services.StaleRoster as exc:
+            except members.StaleRoster as exc:
                 outcomes.append(str(exc))
             finally:
                 database.close()
@@ -113,8 +113,8 @@ def test_only_a_roster_preview_of_this_school_is_accepted(app, login_as, distric
     # A roster preview made for another school does not become this school's roster.
     stored = _preview(client)
     try:
-        services.confirm_upload(district.principal, district.secondary, stored.id, 0)
-    except services.RosterError as exc:
+        operations.confirm_upload(district.principal, district.secondary, stored.id, 0)
+    except members.RosterError as exc:
         assert "Không tìm thấy tệp đã xem trước" in str(exc)
     else:
         raise AssertionError("confirmed a preview of another school")

@@ -11,7 +11,7 @@ import unicodedata
 import pytest
 
 from district.models import Roster, RosterMember, StoredFile
-from district.rosters import parsing, services
+from district.rosters import formats, queries
 
 from .files import HEADER, ROWS, csv_bytes, fill_template, with_macro, xlsx_bytes
 
@@ -31,12 +31,12 @@ def upload(client, data, filename="to-tu-van.xlsx"):
 
 
 def parse(data, filename="x"):
-    return parsing.parse(filename, data)
+    return formats.read_roster(data)
 
 
 def refused(data, filename="x"):
-    with pytest.raises(parsing.FileRefused) as info:
-        parsing.parse(filename, data)
+    with pytest.raises(formats.FileRefused) as info:
+        formats.read_roster(data)
     return info.value
 
 
@@ -75,9 +75,9 @@ def test_template_filled_by_openpyxl_round_trip(app, login_as, district):
     response = client.post("/rosters/upload/confirm",
                            data={"file_id": str(file_id), "version": "0"})
     assert response.status_code == 302
-    roster = services.current_roster(district.preschool.id)
+    roster = queries.current_roster(district.preschool.id)
     assert roster.version == 1 and roster.source_file_id == file_id
-    members = services.members_of(roster)
+    members = queries.members_of(roster)
     assert [m.full_name for m in members] == NAMES
     assert members[0].trained_on == dt.date(2025, 8, 15)
     assert members[0].phone == "0912 345 678"
@@ -266,7 +266,8 @@ def test_missing_name_or_role_make_the_roster_incomplete_in_the_preview(app, log
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Chưa đầy đủ" in page
-    assert "Dòng 6, Họ và tên: Thiếu họ và tên." in page
+    assert ("Dòng 6 của tệp, Họ và tên: Một thành viên (chức vụ “Giáo viên”) chưa có họ và "
+            "tên.") in page
 
 
 def test_confirm_needs_the_uploader_and_a_clean_file(app, login_as, district):
@@ -332,7 +333,7 @@ def test_preview_names_row_and_column_of_each_warning(app, login_as, district):
     rows[1][7], rows[1][8] = "Không", ""
     page = upload(login_as(district.principal), csv_bytes(rows=rows), "a.csv").get_data(
         as_text=True)
-    assert "Dòng 3, Đã tập huấn: Nguyễn Thị Ngọc Ánh chưa được tập huấn" in page
+    assert "Dòng 3 của tệp, Đã tập huấn: Nguyễn Thị Ngọc Ánh chưa được tập huấn" in page
 
 
 def test_data_in_a_column_without_header_is_named(app):

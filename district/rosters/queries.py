@@ -1,0 +1,178 @@
+"""Page queries of rosters (read only), built on access.py's visibility functions.
+
+The contract other features rely on: `valid_roster_on_file(school_id)` returns the school's
+current roster when it is valid (complete, with or without warnings), else None (a directive
+that asks for a roster links the acknowledgement to it); `current_roster(school_id)` returns the
+newest version, whatever its state.
+"""
+
+from peewee import JOIN, fn
+
+from ..access import (
+    can_edit_roster,
+    roster_aggregates_scope,
+    rosters_visible_to,
+    schools_visible_to,
+)
+from ..models import Roster, RosterMember, RosterUpload, School, User
+from ..text import fold, sort_key
+from .members import diff_members, member_dict, member_values
+from .vocabulary import STATE_LABELS, VALID_STATES
+
+# --- The contract used by other features ---------------------------------------------------
+
+
+def current_roster(school_id):
+    return (
+        Roster.select()
+        .where(Roster.school == school_id, Roster.is_current == True)  # noqa: E712
+        .first()
+    )
+
+
+def valid_roster_on_file(school_id):
+    roster = current_roster(school_id)
+    return roster if roster is not None and roster.state in VALID_STATES else None
+
+
+# --- One school's roster -----------------------------------------------------------------------
+
+
+def members_of(roster):
+    if roster is None:
+        return []
+    return list(roster.members.order_by(RosterMember.position_no, RosterMember.id))
+
+
+def history(versions_query):
+    """Versions (newest first) with what changed from the one before: two queries in all."""
+    versions = list(versions_query.select(Roster, User).join(
+        User, on=(Roster.submitted_by == User.id)).order_by(Roster.version.desc()))
+    if not versions:
+        return []
+    by_roster = {}
+    for m in RosterMember.select().where(RosterMember.roster.in_([v.id for v in versions])
+                                         ).order_by(RosterMember.position_no):
+        by_roster.setdefault(m.roster_id, []).append(member_dict(m))
+    entries = []
+    previous = []
+    for v in sorted(versions, key=lambda v: v.version):
+        current = by_roster.get(v.id, [])
+        entries.append({"roster": v, "diff": diff_members(previous, current),
+                        "first": not entries})
+        previous = current
+    return list(reversed(entries))
+
+
+def school_roster(user, school):
+    """What a school's roster page shows: the current roster, its members, the history, and
+    whether `user` may edit it."""
+    roster = current_roster(school.id)
+    return {
+        "school": school,
+        "roster": roster,
+        "members": members_of(roster),
+        "history": history(rosters_visible_to(user).where(Roster.school == school.id)),
+        "can_edit": can_edit_roster(user, school.id),
+        "version": roster.version if roster else 0,
+    }
+
+
+def version_page(roster):
+    """One version, its members, the version before it and what changed since."""
+    previous = (Roster.select().where(Roster.school == roster.school_id,
+                                      Roster.version < roster.version)
+                .order_by(Roster.version.desc()).first())
+    members = members_of(roster)
+    diff = diff_members([member_dict(m) for m in members_of(previous)],
+                        [member_dict(m) for m in members])
+    return {"roster": roster, "school": roster.school, "members": members,
+            "previous": previous, "diff": diff}
+
+
+def visible_member(user, member_id):
+    """The member with its roster, among the rosters `user` may see (else DoesNotExist)."""
+    return (RosterMember.select(RosterMember, Roster).join(Roster)
+            .where(RosterMember.id == member_id,
+                   Roster.id.in_(rosters_visible_to(user).select(Roster.id)))
+            .get())
+
+
+def comparison(school_id, parsed_members):
+    """What confirming `parsed_members` would do to the school's current roster: the roster
+    replaced (or None) and who would be added, changed and removed."""
+    roster = current_roster(school_id)
+    old = [member_dict(m) for m in members_of(roster)]
+    return roster, diff_members(old, [member_values(m) for m in parsed_members])
+
+
+def upload_of(user, school, file_id):
+    """The upload of stored file `file_id` that `user` previewed for `school`, or None."""
+    return RosterUpload.get_or_none(RosterUpload.file == file_id,
+                                    RosterUpload.uploaded_by == user.id,
+                                    RosterUpload.school == school.id)
+
+
+# --- Coverage (officers; figures for the observer) -------------------------------------------
+
+
+def _with_current_roster(query, scope=None):
+    """`query` of schools LEFT JOIN their current roster (among `scope` when given)."""
+    on = (Roster.school == School.id) & (Roster.is_current == True)  # noqa: E712
+    if scope is not None:
+        on &= Roster.id.in_(scope.select(Roster.id))
+    return query.join(Roster, JOIN.LEFT_OUTER, on=on).where(School.active == True)  # noqa: E712
+
+
+def coverage_query(user, filters):
+    """The active schools `user` may see with their current roster: one query, any number of
+    schools."""
+    query = _with_current_roster(schools_visible_to(user).select(School, Roster))
+    state = filters.get("state")
+    if state == "none":
+        query = query.where(Roster.id.is_null())
+    elif state in STATE_LABELS:
+        query = query.where(Roster.state == state)
+    for name in ("level", "ownership", "commune"):
+        if filters.get(name):
+            query = query.where(getattr(School, name) == filters[name])
+    if filters.get("q"):
+        query = query.where(School.name_search.contains(fold(filters["q"]))
+                            | School.code.contains(filters["q"].strip().upper()))
+    return query.order_by(School.name_key, School.id)
+
+
+def coverage_counts(user):
+    """{"total", "complete", "warnings", "incomplete", "none", "covered", "rate"} over the
+    active schools, counting the rosters in `user`'s aggregate scope: one query."""
+    rows = (_with_current_roster(School.select(Roster.state, fn.COUNT(School.id).alias("n")),
+                                 roster_aggregates_scope(user))
+            .group_by(Roster.state).tuples())
+    counts = {"complete": 0, "warnings": 0, "incomplete": 0, "none": 0}
+    for state, n in rows:
+        counts[state or "none"] = counts.get(state or "none", 0) + n
+    total = sum(counts.values())
+    covered = counts["complete"] + counts["warnings"]
+    return {**counts, "total": total, "covered": covered,
+            "rate": round(100 * covered / total) if total else 0}
+
+
+def communes():
+    rows = (School.select(School.commune).where(School.active == True)  # noqa: E712
+            .distinct().tuples())
+    return sorted((c for (c,) in rows if c), key=sort_key)
+
+
+def state_of(school):
+    """The roster state of a school of `coverage_query` ("none" without a roster)."""
+    roster = getattr(school, "roster", None)
+    return roster.state if roster is not None and roster.id else "none"
+
+
+def school_summary(user):
+    """The home card of a school user: the state of the school's current roster."""
+    roster = (rosters_visible_to(user)
+              .where(Roster.school == user.school_id, Roster.is_current == True)  # noqa: E712
+              .first()) if user.school_id else None
+    return {"state": roster.state if roster else "none", "roster": roster,
+            "can_edit": can_edit_roster(user, user.school_id)}
