@@ -1,5 +1,6 @@
 """What a user reads of their notifications (through access.notifications_visible_to)."""
 
+from flask import g
 from flask_babel import gettext
 
 from ..access import notifications_visible_to
@@ -19,7 +20,13 @@ def text_of(notification):
 
 
 def unread_count(user):
-    return notifications_visible_to(user).where(Notification.read_at.is_null()).count()
+    """How many notifications the user has not read (counted once per request: the bell in the
+    layout and the read-on-opening hook both ask)."""
+    cached = g.get("unread_notifications")
+    if cached is None or cached[0] != user.id:
+        count = notifications_visible_to(user).where(Notification.read_at.is_null()).count()
+        g.unread_notifications = cached = (user.id, count)
+    return cached[1]
 
 
 def for_user(user):

@@ -15,7 +15,8 @@ def read_by_opening(response):
     feature: the link is the page's path."""
     if (request.method == "GET" and response.status_code == 200 and not wants_fragment()
             and response.mimetype == "text/html" and current_user.is_authenticated
-            and request.blueprint not in (None, "notifications")):
+            and request.blueprint not in (None, "notifications")
+            and queries.unread_count(current_user)):
         operations.mark_read_by_link(current_user, request.path)
     return response
 
