@@ -8,7 +8,8 @@ from district.models import School
 
 PAGE = """<html><body><h1>Page</h1>
 <div id="main">{% block main %}main {{ n }}{% endblock %}</div>
-<p>{% block side %}<aside id="side" {% if oob %}hx-swap-oob="true"{% endif %}>side {{ n }}</aside>{% endblock %}</p>
+<p>{% block side %}<aside id="side" {% if oob %}hx-swap-oob="true"{% endif %}>side {{ n }}</aside>
+{%- endblock %}</p>
 </body></html>"""
 
 

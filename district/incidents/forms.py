@@ -1,7 +1,5 @@
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -18,9 +16,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from .. import clock
 from ..forms import BLANK, Form, SubForm, choices
 from ..models import REFERRAL_AGENCIES
-from .services import (
+from .vocabulary import (
     AGENCY_LABELS,
     CATEGORY_LABELS,
     CAUSER_LABELS,
@@ -32,13 +31,6 @@ from .services import (
 )
 
 MAX_STUDENTS = 30
-
-
-def to_utc(local):
-    if local is None:
-        return None
-    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh"))
-    return local.replace(tzinfo=zone).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 class StudentForm(SubForm):
@@ -94,11 +86,10 @@ class IncidentForm(Form):
 
     def occurred_at_utc(self):
         """The time typed (local, the office's time zone) as naive UTC, as times are stored."""
-        return to_utc(self.occurred_at.data)
+        return clock.to_utc(self.occurred_at.data)
 
     def validate_occurred_at(self, field):
-        if field.data and to_utc(field.data) > dt.datetime.now(dt.UTC).replace(
-                tzinfo=None) + dt.timedelta(minutes=10):
+        if field.data and clock.to_utc(field.data) > clock.utcnow() + dt.timedelta(minutes=10):
             raise ValidationError(_l("Thời điểm xảy ra không thể ở tương lai."))
 
     def validate_students(self, field):
@@ -130,13 +121,21 @@ class IncidentForm(Form):
 
 class StatusForm(Form):
     version = HiddenField()
-    to = SelectField(_l("Chuyển sang"), choices=[], validate_choice=False)
+    to = HiddenField()
     note = TextAreaField(_l("Ghi chú"))
     outcome = SelectField(_l("Kết quả xử lý"), choices=choices(OUTCOME_LABELS, blank=BLANK))
     agency = SelectField(_l("Cơ quan chức năng"), choices=choices(AGENCY_LABELS, blank=BLANK))
     referred_on = DateField(_l("Ngày chuyển"), validators=[Optional()])
-    reason = StringField(_l("Lý do mở lại"))
+    reason = StringField(_l("Lý do"))
     context = HiddenField()
+    list_args = HiddenField()
+
+    def kept(self):
+        """Everything the user submitted, to show back (422) or to carry in a retry (409)."""
+        return {"to": self.to.data or "", "note": self.note.data or "",
+                "outcome": self.outcome.data or "", "agency": self.agency.data or "",
+                "referred_on": self.referred_on.raw_data[0] if self.referred_on.raw_data else "",
+                "reason": self.reason.data or ""}
 
 
 class NoteForm(Form):
@@ -165,7 +164,7 @@ class CorrectionForm(Form):
     reason = StringField(_l("Lý do đính chính"), validators=[DataRequired()])
 
     def occurred_at_utc(self):
-        return to_utc(self.occurred_at.data)
+        return clock.to_utc(self.occurred_at.data)
 
 
 class AttachmentForm(Form):

@@ -1,5 +1,7 @@
 """Incident pages. Thin: every incident is found through access.incidents_visible_to (404 for
-what the user may not see, whatever the method), every write goes through services."""
+what the user may not see, whatever the method), permissions are access.py's, reads are
+queries.py's, writes operations.py's, and every answer is web.render: the page, or for htmx one
+block of it with the other panels the change touched out of band."""
 
 import datetime as dt
 from urllib.parse import parse_qs
@@ -8,21 +10,14 @@ from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import (
-    OBSERVER,
-    OFFICER,
-    PRINCIPAL,
-    STAFF,
-    allow,
-    get_visible_or_404,
-    incidents_visible_to,
-    schools_visible_to,
-)
+from .. import access, clock
+from ..access import allow, get_visible_or_404, incidents_visible_to, schools_visible_to
 from ..files import UploadError, send_stored
 from ..forms import choices
 from ..models import CHECKLIST_ITEMS, IncidentAttachment, School
-from ..web import redirect_to, render, wants_fragment
-from . import services
+from ..vocabulary import OBSERVER, OFFICER, PRINCIPAL, STAFF
+from ..web import Pages, redirect_to, render, wants_fragment
+from . import operations, queries
 from .forms import (
     MAX_STUDENTS,
     AssignForm,
@@ -32,6 +27,9 @@ from .forms import (
     NoteForm,
     StatusForm,
 )
+from .suppression import shown_table, small
+from .vocabulary import LABELS, STATUS_LABELS
+from .workflow import is_urgent
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
@@ -41,6 +39,14 @@ FILTERS = ("status", "category", "severity", "school", "level", "date_from", "da
 MAX_ID = 2**31 - 1  # larger numbers are no row, and overflow SQLite's integers
 MAX_PAGE = 100_000
 YEARS = (2000, 2100)  # what a date or a year in the URL may be; anything else is ignored
+# The htmx answer of each change on the detail page: the block that was asked for, and the
+# other blocks the change touched (out of band).
+PANELS = {
+    "status_panel": ("timeline", "checklist", "assignment", "correction"),
+    "note_form": ("timeline",),
+    "assignment": ("status_panel", "timeline", "correction"),
+    "checklist": ("status_panel", "timeline"),
+}
 
 
 def _id(value):
@@ -55,6 +61,14 @@ def _visible(incident_id):
     if incident_id > MAX_ID:
         abort(404)
     return get_visible_or_404(incidents_visible_to(current_user), incident_id)
+
+
+def _acting(incident_id, may):
+    """The incident, if the user sees it (else 404) and `may` do this to it (else 403)."""
+    incident = _visible(incident_id)
+    if not may(current_user, incident):
+        abort(403)
+    return incident
 
 
 def _version():
@@ -76,7 +90,7 @@ def list_args(source):
     args = {name: (source.get(name) or "").strip() for name in FILTERS}
     for name in ("date_from", "date_to"):
         args[name] = _date(args[name])
-    if args["status"] not in services.STATUS_LABELS:
+    if args["status"] not in STATUS_LABELS:
         args["status"] = ""
     if args["school"] and not _id(args["school"]):
         args["school"] = ""
@@ -97,43 +111,25 @@ def _url_args(args):
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in args.items() if v}
 
 
-class _Pages:
-    """What the pager macro needs, from a page number and a total."""
-
-    def __init__(self, page, per_page, total):
-        self.page, self.per_page, self.total = page, per_page, total
-
-    def get_page(self):
-        return self.page
-
-    def get_page_count(self):
-        return max(1, -(-self.total // self.per_page))
-
-    def get_page_range(self, page, total, show=7):
-        start = max(1, min(page - show // 2, total - show + 1))
-        return range(start, min(total, start + show - 1) + 1)
-
-
 # --- List -------------------------------------------------------------------------------------
+
+
+def _list_context(args, list_query):
+    return {"args": args, "url_args": _url_args(args), "list_query": list_query,
+            "counts": queries.counters(current_user, args), "labels": LABELS}
 
 
 @bp.get("/")
 @allow(*READERS)
 def index():
     args = list_args(request.args)
-    page = min(max(1, _id(request.args.get("page"))), MAX_PAGE)
-    per_page = current_app.config["PAGE_SIZE"]
-    rows, total = services.list_page(current_user, args, page, per_page)
-    schools = []
-    if current_user.role == OFFICER:
-        schools = list(schools_visible_to(current_user).select(School.id, School.name)
-                       .order_by(School.name_key))
-    return render(
-        "incidents/index.html", block="results",
-        rows=rows, total=total, pagination=_Pages(page, per_page, total),
-        args=args, url_args=_url_args(args), counts=services.counters(current_user, args),
-        schools=schools, now=services.utcnow(), S=services,
-    )
+    rows, base = queries.listing(current_user, args)
+    pages = Pages(rows, total=base.count())
+    queries.row_facts(current_user, pages.items)
+    return render("incidents/index.html", "results", pages=pages,
+                  schools=queries.schools_to_filter(current_user),
+                  mine_filter=access.may_be_assigned_incidents(current_user),
+                  **_list_context(args, request.query_string.decode()))
 
 
 # --- Reporting --------------------------------------------------------------------------------
@@ -141,7 +137,7 @@ def index():
 
 def _report_form():
     form = IncidentForm()
-    if current_user.role == OFFICER:
+    if access.may_choose_school(current_user):
         schools = schools_visible_to(current_user).where(School.active == True)  # noqa: E712
         form.school_id.choices = choices(
             [(s.id, s.name) for s in schools.order_by(School.name_key)], blank=_("— Chọn —"))
@@ -152,7 +148,7 @@ def _report_form():
 
 
 def _school_of(form):
-    if current_user.role != OFFICER:
+    if not access.may_choose_school(current_user):
         return current_user.school
     school = (schools_visible_to(current_user)
               .where(School.id == _id(form.school_id.data), School.active == True)  # noqa: E712
@@ -162,74 +158,77 @@ def _school_of(form):
     return school
 
 
+def _report_page(form, status=200, **extra):
+    return render("incidents/new.html", "form", form=form, status=status,
+                  may_choose_school=access.may_choose_school(current_user), **extra)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @allow(*READERS)
 def new():
     form = _report_form()
-    status = 200
-    if request.method == "POST":
-        if "add_student" in request.form:
-            if len(form.students.entries) < MAX_STUDENTS:
-                form.students.append_entry()
-            return render("incidents/new.html", block="form", form=form)
-        valid = form.validate()
-        school = _school_of(form)
-        if valid and school is not None:
-            try:
-                incident = services.create_incident(
-                    current_user, school,
-                    {**{name: getattr(form, name).data for name in (
-                        "place", "category", "caused_by", "severity", "sensitive",
-                        "summary", "description", "immediate_actions")},
-                     "occurred_at": form.occurred_at_utc()},
-                    form.student_rows(), form.referral_dates(),
-                )
-            except services.IncidentError:
-                current_app.logger.exception("incident report refused")
-                error = _("Chưa ghi được báo cáo (không cấp được số hiệu vụ việc). Thông tin đã "
-                          "nhập vẫn còn trên trang; vui lòng gửi lại, nếu vẫn lỗi hãy báo quản "
-                          "trị hệ thống.")
-                return render("incidents/new.html", block="form", form=form, status=422,
-                              form_error=error)
-            return redirect_to(url_for(".created", incident_id=incident.id))
-        status = 422
-    return render("incidents/new.html", block="form", form=form, status=status)
+    if request.method == "GET":
+        return _report_page(form)
+    if "add_student" in request.form:
+        if len(form.students.entries) < MAX_STUDENTS:
+            form.students.append_entry()
+        return _report_page(form)
+    valid = form.validate()
+    school = _school_of(form)
+    if not (valid and school is not None):
+        return _report_page(form, 422)
+    fields = ("place", "category", "caused_by", "severity", "sensitive", "summary",
+              "description", "immediate_actions")
+    try:
+        incident = operations.report(
+            current_user, school,
+            {**{name: getattr(form, name).data for name in fields},
+             "occurred_at": form.occurred_at_utc()},
+            form.student_rows(), form.referral_dates(),
+        )
+    except operations.IncidentError:
+        current_app.logger.exception("incident report refused")
+        error = _("Chưa ghi được báo cáo (không cấp được số hiệu vụ việc). Thông tin đã nhập vẫn "
+                  "còn trên trang; vui lòng gửi lại, nếu vẫn lỗi hãy báo quản trị hệ thống.")
+        return _report_page(form, 422, form_error=error)
+    return redirect_to(url_for(".created", incident_id=incident.id))
 
 
 @bp.get("/<int:incident_id>/reported")
 @allow(*READERS)
 def created(incident_id):
     incident = _visible(incident_id)
-    return render("incidents/created.html", incident=incident, S=services)
+    return render("incidents/created.html", incident=incident, urgent=is_urgent(incident))
 
 
 # --- Detail -----------------------------------------------------------------------------------
 
 
+def _detail(incident, block=None, status=200, **extra):
+    """The detail page, or for htmx `block` of it with the panels that change touched."""
+    return render("incidents/detail.html", block, oob=PANELS.get(block, ()), status=status,
+                  incident=incident, labels=LABELS, **queries.detail(current_user, incident),
+                  **extra)
+
+
 def _detail_page(incident, status=200, **extra):
     """The full detail page (students' names included): every render is a view, recorded with
     its audit entry, whether it answers a GET or a form that failed without JavaScript."""
-    services.record_view(current_user, incident)
-    context = services.detail_context(current_user, incident)
-    context.update(extra)
-    return render("incidents/detail.html", status=status, incident=incident, S=services,
-                  now=services.utcnow(), **context)
+    operations.record_view(current_user, incident)
+    return _detail(incident, status=status, **extra)
+
+
+def _answer(incident, block, status=200, **extra):
+    """A change's answer: the panel for htmx; without JavaScript the page again on failure."""
+    if wants_fragment():
+        return _detail(incident, block, status=status, **extra)
+    return _detail_page(incident, status=status, **extra)
 
 
 @bp.get("/<int:incident_id>")
 @allow(*READERS)
 def detail(incident_id):
-    incident = _visible(incident_id)
-    return _detail_page(incident)
-
-
-def _panels(incident, main, status=200, **extra):
-    """The htmx answer: `main` fragment, plus the status panel, the timeline and (for a list row)
-    the counters swapped out of band, so everything the change touched updates in place."""
-    context = services.detail_context(current_user, incident)
-    context.update(extra)
-    return render("incidents/_updates.html", block="updates", status=status, incident=incident,
-                  main=main, S=services, now=services.utcnow(), **context)
+    return _detail_page(_visible(incident_id))
 
 
 # --- Status -----------------------------------------------------------------------------------
@@ -238,127 +237,108 @@ def _panels(incident, main, status=200, **extra):
 @bp.post("/<int:incident_id>/status")
 @allow(*READERS)
 def status(incident_id):
-    incident = _visible(incident_id)
+    incident = _acting(incident_id, access.may_assign)  # those who handle it
     form = StatusForm()
-    row = form.context.data == "row"
-    list_query = request.form.get("list_args", "")
+    form.validate()
     to = form.to.data or ""
-    if not services.may_assign(current_user, incident) or to not in services.STATUS_LABELS:
+    if to not in STATUS_LABELS:
         abort(403)
     if _version() != incident.version:
-        # Stale page: say who changed what, keep what was typed (nothing is written).
-        return _status_failure(incident, form, row, list_query, 409,
-                               conflict=services.changes_since(incident.id, _version()))
-    if not services.may_transition(current_user, incident, to):
+        # A stale page: say who changed what, keep what was typed (nothing is written).
+        return _status_refused(incident, form, 409)
+    if not access.may_transition(current_user, incident, to):
         abort(403)
     try:
-        form.validate()
-        services.change_status(
+        operations.change_status(
             current_user, incident, _version(), to, note=form.note.data or "",
             outcome=form.outcome.data or "", agency=form.agency.data or "",
             referred_on=form.referred_on.data, reason=form.reason.data or "",
         )
-    except services.Forbidden:
-        abort(403)
-    except services.Conflict as conflict:
-        return _status_failure(conflict.incident, form, row, list_query, 409,
-                               conflict=conflict.changes)
-    except services.IncidentError as error:
-        return _status_failure(incident, form, row, list_query, 422, errors=error.errors)
+    except operations.Conflict as conflict:
+        return _status_refused(conflict.incident, form, 409)
+    except operations.IncidentError as error:
+        return _status_refused(incident, form, 422, errors=error.errors)
+    row = form.context.data == "row"
     if not wants_fragment():
-        flash(_("Đã chuyển sang “%(status)s”.", status=services.STATUS_LABELS[to]), "success")
-        return redirect_to(_list_url(list_query) if row
+        flash(_("Đã chuyển sang “%(status)s”.", status=STATUS_LABELS[to]), "success")
+        return redirect_to(_list_url(form.list_args.data or "") if row
                            else url_for(".detail", incident_id=incident.id))
     if row:
-        return _row_update(incident, list_query)
-    return _panels(incident, "status")
+        return _row(incident, form)
+    return _detail(incident, "status_panel")
 
 
-def _row_update(incident, list_query, status=200, **extra):
+def _status_refused(incident, form, status, errors=None):
+    """409 (someone changed it first: who, and a retry carrying exactly what was submitted) or
+    422 (what is missing), keeping everything typed."""
+    conflict = None
+    if status == 409:
+        conflict = queries.changes_since(current_user, incident.id, _version())
+    extra = {"kept": form.kept(), "status_conflict": conflict, "errors": errors or {}}
+    if form.context.data == "row" and wants_fragment():
+        return _row(incident, form, status, **extra)
+    return _answer(incident, "status_panel", status, **extra)
+
+
+def _row(incident, form, status=200, **extra):
+    """A list row changed in place, with the list's counters out of band."""
+    list_query = form.list_args.data or ""
     args = list_args({k: v[0] for k, v in parse_qs(list_query).items()})
-    services.attach_open_items([incident])
-    incident.school  # noqa: B018 - loaded for the row
-    return render("incidents/_updates.html", block="updates", status=status, main="row",
-                  incident=incident, counts=services.counters(current_user, args),
-                  args=args, url_args=_url_args(args), list_query=list_query, S=services,
-                  now=services.utcnow(), **extra)
-
-
-def _status_failure(incident, form, row, list_query, status, conflict=None, errors=None):
-    kept = {"to": form.to.data, "note": form.note.data or "", "outcome": form.outcome.data,
-            "agency": form.agency.data, "referred_on": request.form.get("referred_on", ""),
-            "reason": form.reason.data or ""}
-    extra = {"kept": kept, "conflict": conflict, "errors": errors or {}}
-    if not wants_fragment():
-        return _detail_page(incident, status=status, **extra)
-    if row:
-        return _row_update(incident, list_query, status=status, **extra)
-    return _panels(incident, "status", status=status, **extra)
+    queries.row_facts(current_user, [incident])
+    return render("incidents/_row.html", oob=("incidents/_counters.html",), status=status,
+                  incident=incident, **_list_context(args, list_query), **extra)
 
 
 # --- Notes, assignment, checklist -------------------------------------------------------------
 
 
+def _done(incident, block, message, anchor=""):
+    if wants_fragment():
+        return _detail(incident, block)
+    if message:
+        flash(message, "success")
+    return redirect_to(url_for(".detail", incident_id=incident.id) + anchor)
+
+
 @bp.post("/<int:incident_id>/notes")
 @allow(*READERS)
 def notes(incident_id):
-    incident = _visible(incident_id)
-    if not services.may_add_note(current_user, incident):
-        abort(403)
+    incident = _acting(incident_id, access.may_add_note)
     form = NoteForm()
+    form.validate()
     try:
-        form.validate()
-        services.add_note(current_user, incident, form.note.data or "")
-    except services.IncidentError as error:
-        if not wants_fragment():
-            return _detail_page(incident, status=422, note_errors=error.errors,
-                                note_text=form.note.data or "")
-        return _panels(incident, "note", status=422, note_errors=error.errors,
+        operations.add_note(current_user, incident, form.note.data or "")
+    except operations.IncidentError as error:
+        return _answer(incident, "note_form", 422, note_errors=error.errors,
                        note_text=form.note.data or "")
-    if not wants_fragment():
-        flash(_("Đã thêm ghi chú."), "success")
-        return redirect_to(url_for(".detail", incident_id=incident.id))
-    return _panels(incident, "note")
+    return _done(incident, "note_form", _("Đã thêm ghi chú."))
 
 
 @bp.post("/<int:incident_id>/assignment")
 @allow(*READERS)
 def assignment(incident_id):
-    incident = _visible(incident_id)
-    if not services.may_assign(current_user, incident):
-        abort(403)
+    incident = _acting(incident_id, access.may_assign)
     form = AssignForm()
-    assignee = _id(form.assignee.data)
     try:
-        services.assign(current_user, incident, _version(), assignee)
-    except services.Conflict as conflict:
-        if not wants_fragment():
-            return _detail_page(conflict.incident, status=409, conflict=conflict.changes)
-        return _panels(conflict.incident, "assignment", status=409,
-                       assign_conflict=conflict.changes)
-    except services.IncidentError as error:
-        if not wants_fragment():
-            return _detail_page(incident, status=422, assign_errors=error.errors)
-        return _panels(incident, "assignment", status=422, assign_errors=error.errors)
-    if not wants_fragment():
-        flash(_("Đã giao xử lý."), "success")
-        return redirect_to(url_for(".detail", incident_id=incident.id))
-    return _panels(incident, "assignment")
+        operations.assign(current_user, incident, _version(), _id(form.assignee.data))
+    except operations.Conflict as conflict:
+        return _answer(conflict.incident, "assignment", 409,
+                       assign_conflict=queries.changes_since(current_user, incident.id,
+                                                             _version()))
+    except operations.IncidentError as error:
+        return _answer(incident, "assignment", 422, assign_errors=error.errors)
+    return _done(incident, "assignment", _("Đã giao xử lý."))
 
 
 @bp.post("/<int:incident_id>/checklist/<item>")
 @allow(*READERS)
 def checklist(incident_id, item):
-    incident = _visible(incident_id)
-    if not services.may_tick(current_user, incident):
-        abort(403)
+    incident = _acting(incident_id, access.may_tick)
     if item not in CHECKLIST_ITEMS:
         abort(404)
-    services.tick(current_user, incident, item, request.form.get("done") == "1",
-                  request.form.get("note", ""))
-    if not wants_fragment():
-        return redirect_to(url_for(".detail", incident_id=incident.id) + "#checklist")
-    return _panels(incident, "checklist")
+    operations.tick(current_user, incident, item, request.form.get("done") == "1",
+                    request.form.get("note", ""))
+    return _done(incident, "checklist", "", "#checklist")
 
 
 # --- Corrections and attachments --------------------------------------------------------------
@@ -367,20 +347,19 @@ def checklist(incident_id, item):
 @bp.post("/<int:incident_id>/corrections")
 @allow(*READERS)
 def corrections(incident_id):
-    incident = _visible(incident_id)
-    if not services.may_correct(current_user, incident):
-        abort(403)
+    incident = _acting(incident_id, access.may_correct)
     form = CorrectionForm()
     if not form.validate():
         return _detail_page(incident, status=422, correction_form=form)
-    changes = {name: getattr(form, name).data for name in services.CORRECTABLE}
+    changes = {name: getattr(form, name).data for name in operations.CORRECTABLE}
     changes["occurred_at"] = form.occurred_at_utc()
     try:
-        services.correct(current_user, incident, _version(), changes, form.reason.data)
-    except services.Conflict as conflict:
-        return _detail_page(conflict.incident, status=409, conflict=conflict.changes,
-                            correction_form=form)
-    except services.IncidentError as error:
+        operations.correct(current_user, incident, _version(), changes, form.reason.data)
+    except operations.Conflict as conflict:
+        return _detail_page(conflict.incident, status=409, correction_form=form,
+                            correction_conflict=queries.changes_since(
+                                current_user, incident.id, _version()))
+    except operations.IncidentError as error:
         form.reason.errors = list(error.errors.values())
         return _detail_page(incident, status=422, correction_form=form)
     flash(_("Đã ghi đính chính vào diễn biến; báo cáo gốc vẫn được giữ."), "success")
@@ -392,14 +371,14 @@ def corrections(incident_id):
 def attachments(incident_id):
     incident = _visible(incident_id)
     form = AttachmentForm()
-    if form.validate():
-        try:
-            services.add_attachment(current_user, incident, form.file.data)
-        except UploadError as error:
-            return _detail_page(incident, status=422, upload_error=str(error))
-        flash(_("Đã đính kèm tệp."), "success")
-        return redirect_to(url_for(".detail", incident_id=incident.id))
-    return _detail_page(incident, status=422, upload_error=_("Chọn một tệp ảnh hoặc PDF."))
+    if not form.validate():
+        return _detail_page(incident, status=422, upload_error=_("Chọn một tệp ảnh hoặc PDF."))
+    try:
+        operations.add_attachment(current_user, incident, form.file.data)
+    except UploadError as error:
+        return _detail_page(incident, status=422, upload_error=str(error))
+    flash(_("Đã đính kèm tệp."), "success")
+    return redirect_to(url_for(".detail", incident_id=incident.id))
 
 
 @bp.get("/<int:incident_id>/attachments/<int:attachment_id>")
@@ -414,7 +393,7 @@ def attachment(incident_id, attachment_id):
            .first())
     if row is None:
         abort(404)
-    services.record_download(current_user, incident, row)
+    operations.record_download(current_user, incident, row)
     return send_stored(row.file)
 
 
@@ -425,26 +404,32 @@ def attachment(incident_id, attachment_id):
 @allow(OFFICER, OBSERVER)
 def stats():
     """Officers: exact counts, any year or all years. The observer: one year at a time (the
-    current one by default, so no two pages overlap and none can be subtracted from another),
-    each table protected by services.protect."""
+    current local year by default, so no two pages overlap and none can be subtracted from
+    another), each table protected by suppression.protect."""
     year = _id(request.args.get("year"))
     if not YEARS[0] <= year <= YEARS[1]:
         year = None
-    exact = current_user.role == OFFICER
+    exact = access.sees_exact_counts(current_user)
     if not exact and year is None:
-        year = services.utcnow().year
-    data = services.aggregates(current_user, year=year)
-    tables = {key: services.shown_table(data[key], exact)
+        year = clock.today().year
+    data = queries.aggregates(current_user, year=year)
+    tables = {key: shown_table(data[key], exact)
               for key in ("category", "level", "severity", "month")}
     return render("incidents/stats.html", data=data, tables=tables, exact=exact, year=year,
-                  years=YEARS, S=services)
+                  years=YEARS, labels=LABELS,
+                  total=str(data["total"]) if exact else small(data["total"]))
 
 
 @bp.app_template_global()
 def incident_home_figures():
-    return services.home_figures(current_user)
+    return queries.home_figures(current_user)
+
+
+@bp.app_template_global()
+def incident_home_aggregates():
+    return queries.home_aggregates(current_user)
 
 
 @bp.app_template_filter("small_count")
 def small_count(n):
-    return services.small(n)
+    return small(n)

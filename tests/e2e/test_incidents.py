@@ -3,6 +3,7 @@ it; an officer closes it once resolved; another school's principal and the admin
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from district.models import Incident, IncidentEvent
@@ -22,12 +23,16 @@ def switch_user(page, username):
 
 
 def change_status(page, incident_id, to, **fields):
-    panel = page.locator("#status-panel")
-    panel.locator(f"#to-detail-{incident_id}").select_option(to)
+    """Take one step: its own small form, with only the fields that step asks for."""
+    step = page.locator(f"#step-detail-{incident_id}-{to}")
     for name, value in fields.items():
-        panel.locator(f"[name={name}]").select_option(value)
+        control = step.locator(f"[name={name}]")
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
     with page.expect_response(lambda r: r.url.endswith(f"/incidents/{incident_id}/status")):
-        panel.locator("button[type=submit]").click()
+        step.locator("button[type=submit]").click()
 
 
 def test_incident_from_report_to_closure(page, district):
@@ -78,11 +83,21 @@ def test_incident_from_report_to_closure(page, district):
     expect(page.locator("#assignee-name")).to_have_text(district.staff2.full_name)
     expect(page.locator("#timeline")).to_contain_text(district.staff2.full_name)
     # The status control got the new version: the next change is not a false conflict.
-    change_status(page, incident.id, "resolved", outcome="handled_at_school")
+    # Each step shows only its fields: referring asks for the agency and the date, resolving
+    # for the outcome and, while intervention steps are open, a reason.
+    referred = page.locator(f"#step-detail-{incident.id}-referred")
+    resolved = page.locator(f"#step-detail-{incident.id}-resolved")
+    expect(referred.locator("[name=agency]")).to_be_visible()
+    expect(referred.locator("[name=outcome]")).to_have_count(0)
+    expect(resolved.locator("[name=agency]")).to_have_count(0)
+    expect(resolved.locator("[name=reason]")).to_be_visible()
+    change_status(page, incident.id, "resolved", outcome="handled_at_school",
+                  reason="Gia đình đã chuyển trường")
     expect(badge).to_have_text("Đã xử lý xong")
+    expect(page.locator("#timeline")).to_contain_text("lý do: Gia đình đã chuyển trường")
     assert window_marker(page) == "still-here"
     # The principal can neither close nor reopen: the sign-off is the officer's (DESIGN.md 3).
-    expect(page.locator(f"#to-detail-{incident.id}")).to_have_count(0)
+    expect(page.locator(".status-step")).to_have_count(0)
 
     # An officer sees it in the list and closes it.
     switch_user(page, district.officer.username)
@@ -90,8 +105,8 @@ def test_incident_from_report_to_closure(page, district):
     expect(page.locator(f"#incident-{incident.id}")).to_contain_text(incident.reference)
     page.click(f"#incident-{incident.id} a")
     mark_window(page)
-    options = page.locator(f"#to-detail-{incident.id} option")
-    expect(options).to_have_count(2)  # close it, or reopen it with a reason
+    steps = page.locator("#status-panel .status-step")
+    expect(steps).to_have_count(2)  # close it, or reopen it with a reason
     change_status(page, incident.id, "closed")
     expect(page.locator(f"#status-badge-{incident.id}")).to_have_text("Đã kết thúc")
     assert window_marker(page) == "still-here"
@@ -117,26 +132,122 @@ def test_incident_from_report_to_closure(page, district):
 
 
 def test_status_change_from_the_list_updates_counters_in_place(page, district):
-    from district.incidents import services
+    from district import clock
+    from district.incidents import operations
 
-    data = {"occurred_at": services.utcnow(), "place": "online", "category": "cyberbullying",
+    data = {"occurred_at": clock.utcnow(), "place": "online", "category": "cyberbullying",
             "caused_by": "student", "severity": "high", "summary": "Bị bêu riếu trên mạng",
             "description": "Ảnh chế lan truyền trong nhóm lớp."}
     student = [{"full_name": "Lê Thu Trang", "class_name": "", "sex": "nu",
                 "birth_year": None, "role": "affected"}]
-    incident = services.create_incident(district.staff, district.preschool, data, student, {})
+    incident = operations.report(district.staff, district.preschool, data, student, {})
     sign_in(page, district.principal.username, PASSWORD)
     page.goto("/incidents/")
     mark_window(page)
     expect(page.locator(".count[data-status=reported]")).to_have_text("1")
     row = page.locator(f"#incident-{incident.id}")
     row.locator("summary").click()
-    row.locator("select[name=to]").select_option("verifying")
     with page.expect_response(lambda r: r.url.endswith(f"/incidents/{incident.id}/status")):
-        row.locator("button[type=submit]").click()
+        row.locator(f"#step-row-{incident.id}-verifying button[type=submit]").click()
     expect(page.locator(f"#incident-{incident.id} .incident-status")).to_have_text(
         "Đang xác minh")
     expect(page.locator(".count[data-status=verifying]")).to_have_text("1")
     expect(page.locator(".count[data-status=reported]")).to_have_text("0")
     assert window_marker(page) == "still-here"
     expect(page).to_have_url(re.compile(r"/incidents/$"))
+
+
+def _own_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server, locale="vi-VN",
+                                  timezone_id="Asia/Ho_Chi_Minh", **options)
+    context.set_default_timeout(10000)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def answers_4xx(browser, live_server):
+    """A page whose refused requests (409, 422: by design here) are not failures; script errors
+    still are. (Chromium logs a 4xx answer as a console error, which `page` counts.)"""
+    context, page = _own_page(browser, live_server)
+    script_errors = []
+    page.on("pageerror", lambda exc: script_errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not script_errors, script_errors
+
+
+def _handling_incident(district):
+    from district.incidents import operations
+    from tests.incidents.conftest import report_data
+
+    data, students = report_data()
+    incident = operations.report(district.staff, district.preschool, data, students, {})
+    for to in ("verifying", "handling"):
+        incident = Incident.get_by_id(incident.id)
+        operations.change_status(district.principal, incident, incident.version, to)
+    return Incident.get_by_id(incident.id)
+
+
+def _open_handling_incident(page, district):
+    """The principal opens an incident being handled (the window marked, to prove no reload)."""
+    incident = _handling_incident(district)
+    sign_in(page, district.principal.username, PASSWORD)
+    page.goto(f"/incidents/{incident.id}")
+    mark_window(page)
+    return incident
+
+
+def test_a_refused_step_stays_in_place_with_what_was_typed(answers_4xx, district):
+    page = answers_4xx
+    incident = _open_handling_incident(page, district)
+    resolved = page.locator(f"#step-detail-{incident.id}-resolved")
+    # Resolving with intervention steps open asks for a reason (422 in place, nothing lost).
+    change_status(page, incident.id, "resolved", outcome="disciplined", note="Đã họp phụ huynh")
+    expect(resolved.locator(".error")).to_contain_text("nêu lý do")
+    expect(resolved.locator("[name=note]")).to_have_value("Đã họp phụ huynh")
+    expect(resolved.locator("[name=outcome]")).to_have_value("disciplined")
+    change_status(page, incident.id, "resolved", reason="Gia đình đã chuyển trường")
+    expect(page.locator(f"#status-badge-{incident.id}")).to_have_text("Đã xử lý xong")
+    assert window_marker(page) == "still-here"
+    assert Incident.get_by_id(incident.id).outcome == "disciplined"
+
+
+def test_after_a_conflict_apply_my_change_does_exactly_what_i_chose(answers_4xx, district):
+    from district.incidents import operations
+
+    page = answers_4xx
+    incident = _open_handling_incident(page, district)
+    # An officer assigns it while the principal's page is open.
+    operations.assign(district.officer, incident, incident.version, district.staff2.id)
+    change_status(page, incident.id, "referred", agency="police", referred_on="2026-11-21",
+                  note="Chuyển công an")
+    panel = page.locator("#status-panel")
+    expect(panel.locator(".conflict")).to_contain_text(district.officer.full_name)
+    retry = page.locator(f"#step-detail-{incident.id}-referred")
+    expect(retry.locator("button")).to_have_text("Áp dụng thay đổi của tôi")
+    expect(retry.locator("[name=note]")).to_have_value("Chuyển công an")
+    with page.expect_response(lambda r: r.url.endswith(f"/incidents/{incident.id}/status")):
+        retry.locator("button").click()
+    expect(page.locator(f"#status-badge-{incident.id}")).to_have_text(
+        "Đã chuyển cơ quan chức năng")
+    assert window_marker(page) == "still-here"
+    assert Incident.get_by_id(incident.id).status == "referred"
+
+
+def test_each_step_works_without_javascript(browser, live_server, district):
+    context, page = _own_page(browser, live_server, java_script_enabled=False)
+    try:
+        incident = _handling_incident(district)
+        sign_in(page, district.principal.username, PASSWORD)
+        page.goto(f"/incidents/{incident.id}")
+        step = page.locator(f"#step-detail-{incident.id}-referred")
+        expect(step.locator("[name=outcome]")).to_have_count(0)
+        step.locator("[name=agency]").select_option("health")
+        step.locator("[name=referred_on]").fill("2026-11-21")
+        step.locator("button[type=submit]").click()
+        expect(page.locator(f"#status-badge-{incident.id}")).to_have_text(
+            "Đã chuyển cơ quan chức năng")
+        expect(page.locator("#timeline")).to_contain_text("Cơ sở y tế (21/11/2026)")
+    finally:
+        context.close()
+    assert Incident.get_by_id(incident.id).status == "referred"

@@ -44,7 +44,8 @@ MAY = {
     "upload": {"officer", "principal", "reporter", "assignee"},
     "status": {"officer", "principal"},
     "assignment": {"officer", "principal"},
-    "notes": {"officer", "principal", "assignee"},
+    # Staff can add a note to an incident they reported or are assigned to (issue 8).
+    "notes": {"officer", "principal", "reporter", "assignee"},
     "checklist": {"officer", "principal", "assignee"},
     "corrections": {"officer", "principal", "reporter"},
 }
@@ -69,7 +70,7 @@ def expected(actor, kind, action):
 
 @pytest.fixture
 def world(district, make_user, report, app):
-    from district.incidents import services
+    from district.incidents import operations
 
     district.staff3 = make_user("staff", district.preschool, full_name="Hồ Thị Ngọc")
     people = {
@@ -83,7 +84,7 @@ def world(district, make_user, report, app):
     for kind in ("plain", "sensitive"):
         category = "sexual_abuse" if kind == "sensitive" else "bullying"
         incident = report(district.staff, category=category)
-        services.assign(district.principal, incident, incident.version, district.staff2.id)
+        operations.assign(district.principal, incident, incident.version, district.staff2.id)
         with app.test_request_context():
             from district.files import store_bytes
             stored = store_bytes(PNG, "anh.png", "image/png", district.staff)
@@ -265,9 +266,9 @@ def test_every_full_page_render_of_the_detail_records_a_view(world, login_as, ur
     people, incidents = world
     incident = incidents["plain"]
     if url == "status":
-        from district.incidents import services
+        from district.incidents import operations
 
-        services.change_status(people["principal"], incident, incident.version, "verifying")
+        operations.change_status(people["principal"], incident, incident.version, "verifying")
         incident = Incident.get_by_id(incident.id)
     principal = people["principal"]
     response = login_as(principal).post(f"/incidents/{incident.id}/{url}",

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from district.incidents import services
+from district.incidents import operations, suppression
 from district.models import (
     CHECKLIST_ITEMS,
     INCIDENT_CATEGORIES,
@@ -16,34 +16,41 @@ from district.models import (
 )
 
 
-def bulk(district, n):
-    now = dt.datetime(2026, 11, 1)
-    rows = []
-    for i in range(n):
-        rows.append({
-            "reference": f"VV-2025-{i + 1:05d}",
-            "school": (district.preschool if i % 2 else district.secondary).id,
-            "reported_by": (district.staff if i % 2 else district.other_staff).id,
-            "reported_at": now - dt.timedelta(hours=i),
-            "occurred_at": now - dt.timedelta(hours=i + 2),
-            "place": "classroom",
-            "category": INCIDENT_CATEGORIES[i % len(INCIDENT_CATEGORIES)],
-            "caused_by": "student",
-            "severity": SEVERITIES[i % 4],
-            "sensitive": i % 8 == 2,
-            "summary": f"Vụ việc thử số {i}",
-            "summary_search": f"vu viec thu so {i}",
-            "status": INCIDENT_STATUSES[i % 6],
-            "assignee": district.staff2.id if i % 3 == 0 else None,
-            "version": 1,
-            "updated_at": now,
-        })
-    for start in range(0, n, 500):
-        Incident.insert_many(rows[start:start + 500]).execute()
-    ids = [i.id for i in Incident.select(Incident.id)]
+def _rows(district, n, start, prefix, now, place, caused_by):
+    """`n` incidents numbered from `start`, alternating schools, statuses and severities."""
+    return [{
+        "reference": f"{prefix}{i + 1:05d}",
+        "school": (district.preschool if i % 2 else district.secondary).id,
+        "reported_by": (district.staff if i % 2 else district.other_staff).id,
+        "reported_at": now - dt.timedelta(hours=i),
+        "occurred_at": now - dt.timedelta(hours=i + 2),
+        "place": place,
+        "category": INCIDENT_CATEGORIES[i % len(INCIDENT_CATEGORIES)],
+        "caused_by": caused_by,
+        "severity": SEVERITIES[i % 4],
+        "sensitive": i % 8 == 2,
+        "summary": f"Vụ việc thử số {i}",
+        "summary_search": f"vu viec thu so {i}",
+        "status": INCIDENT_STATUSES[i % 6],
+        "assignee": district.staff2.id if i % 3 == 0 else None,
+        "version": 1,
+        "updated_at": now,
+    } for i in range(start, start + n)]
+
+
+def _insert(rows, prefix):
+    for s in range(0, len(rows), 500):
+        Incident.insert_many(rows[s:s + 500]).execute()
+    ids = [i.id for i in Incident.select(Incident.id).where(Incident.reference.startswith(
+        prefix))]
     items = [{"incident": i, "item": item} for i in ids for item in CHECKLIST_ITEMS]
-    for start in range(0, len(items), 500):
-        IncidentChecklistItem.insert_many(items[start:start + 500]).execute()
+    for s in range(0, len(items), 500):
+        IncidentChecklistItem.insert_many(items[s:s + 500]).execute()
+
+
+def bulk(district, n):
+    _insert(_rows(district, n, 0, "VV-2025-", dt.datetime(2026, 11, 1), "classroom", "student"),
+            "VV-2025-")
 
 
 def measure(queries, client, url):
@@ -78,40 +85,9 @@ def test_list_and_counters_do_not_grow_with_incidents(app, district, login_as, q
 def bulk_offset(district, n):
     start = Incident.select().count()
     existing = {r for (r,) in Incident.select(Incident.reference).tuples()}
-    bulk_rows(district, n, start, existing)
-
-
-def bulk_rows(district, n, start, existing):
-    now = dt.datetime(2026, 10, 1)
-    rows = []
-    for j in range(n):
-        i = start + j
-        rows.append({
-            "reference": f"VV-2024-{i + 1:05d}",
-            "school": (district.preschool if i % 2 else district.secondary).id,
-            "reported_by": (district.staff if i % 2 else district.other_staff).id,
-            "reported_at": now - dt.timedelta(hours=i),
-            "occurred_at": now - dt.timedelta(hours=i + 2),
-            "place": "online",
-            "category": INCIDENT_CATEGORIES[i % len(INCIDENT_CATEGORIES)],
-            "caused_by": "unknown",
-            "severity": SEVERITIES[i % 4],
-            "sensitive": i % 8 == 2,
-            "summary": f"Vụ việc thử số {i}",
-            "summary_search": f"vu viec thu so {i}",
-            "status": INCIDENT_STATUSES[i % 6],
-            "assignee": district.staff2.id if i % 3 == 0 else None,
-            "version": 1,
-            "updated_at": now,
-        })
+    rows = _rows(district, n, start, "VV-2024-", dt.datetime(2026, 10, 1), "online", "unknown")
     assert not existing & {r["reference"] for r in rows}
-    for s in range(0, n, 500):
-        Incident.insert_many(rows[s:s + 500]).execute()
-    ids = [i.id for i in Incident.select(Incident.id).where(Incident.reference.startswith(
-        "VV-2024-"))]
-    items = [{"incident": i, "item": item} for i in ids for item in CHECKLIST_ITEMS]
-    for s in range(0, len(items), 500):
-        IncidentChecklistItem.insert_many(items[s:s + 500]).execute()
+    _insert(rows, "VV-2024-")
 
 
 @pytest.mark.parametrize("role", ["officer", "observer"])
@@ -136,7 +112,7 @@ def test_small_counts_are_hidden(district, login_as, report):
     table = page.split('id="stats-category"')[1].split("</table>")[0]
     assert ">3<" not in table and "&lt;5" in table
     assert ">6<" not in table and ">*<" in table  # hidden too, or 9 - 6 would give 3
-    assert services.small(0) == "0" and services.small(4) == "<5" and services.small(5) == "5"
+    assert (suppression.small(0), suppression.small(4), suppression.small(5)) == ("0", "<5", "5")
     # Officers see the exact counts.
     page = login_as(district.officer).get("/incidents/stats").get_data(as_text=True)
     table = page.split('id="stats-category"')[1].split("</table>")[0]
@@ -153,7 +129,7 @@ def _compositions(total, cells):
 
 
 def _display(values):
-    marks = services.protect(list(values))
+    marks = suppression.protect(list(values))
     return None if marks is None else tuple(m or n for n, m in zip(values, marks, strict=True))
 
 
@@ -170,22 +146,22 @@ def test_no_suppressed_count_can_be_recovered_from_a_table(cells):
             if display is None:
                 continue  # withheld: nothing shown
             for i, shown in enumerate(display):
-                if shown in (services.SMALL, services.HIDDEN):
+                if shown in (suppression.SMALL, suppression.HIDDEN):
                     possible = {t[i] for t in tables}
                     assert len(possible) >= 2, (display, total, tables)
-                if shown == services.SMALL:
+                if shown == suppression.SMALL:
                     assert all(1 <= t[i] <= 4 for t in tables)
                 else:
-                    assert all(t[i] == shown for t in tables if shown != services.HIDDEN)
+                    assert all(t[i] == shown for t in tables if shown != suppression.HIDDEN)
 
 
 def test_the_reviewers_example_cannot_be_undone():
     # Total 7: physical 5, bullying 2. Shown as "<5" alone, 7 - 5 = 2 gave it away.
-    assert services.shown_table([("physical", 5), ("bullying", 2), ("other", 0)], False) == [
+    assert suppression.shown_table([("physical", 5), ("bullying", 2), ("other", 0)], False) == [
         ("physical", "*"), ("bullying", "<5"), ("other", "0")]
     # Exactly recoverable whatever is hidden (4 + 4 = 8 and nothing else): withheld.
-    assert services.shown_table([("a", 4), ("b", 4)], False) is None
-    assert services.shown_table([("a", 4), ("b", 4)], True) == [("a", "4"), ("b", "4")]
+    assert suppression.shown_table([("a", 4), ("b", 4)], False) is None
+    assert suppression.shown_table([("a", 4), ("b", 4)], True) == [("a", "4"), ("b", "4")]
 
 
 def test_observer_stats_page_protects_every_table(district, login_as, report):
@@ -211,14 +187,14 @@ def test_observer_stats_page_protects_every_table(district, login_as, report):
 
 
 def test_detail_page_queries_do_not_grow_with_its_timeline(district, login_as, queries, report):
-    from district.incidents import services
 
     incident = report(district.staff)
     client = login_as(district.principal)
+    client.get(f"/incidents/{incident.id}")  # opening it marks its notification read, once
     few = measure(queries, client, f"/incidents/{incident.id}")
     for i in range(30):
-        services.add_note(district.principal, incident, f"Ghi chú số {i}")
-        services.tick(district.principal, incident, "harm_assessed", i % 2 == 0)
+        operations.add_note(district.principal, incident, f"Ghi chú số {i}")
+        operations.tick(district.principal, incident, "harm_assessed", i % 2 == 0)
     login_as(district.officer).get(f"/incidents/{incident.id}")
     many = measure(queries, client, f"/incidents/{incident.id}")
     assert few == many

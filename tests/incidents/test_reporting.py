@@ -163,11 +163,11 @@ def test_search_ignores_diacritics_and_finds_references(district, login_as, repo
 
 
 def test_filters_and_assigned_to_me(district, login_as, report):
-    from district.incidents import services
+    from district.incidents import operations
 
     mine = report(district.principal, severity="high")
     other = report(district.principal, severity="low")
-    services.assign(district.principal, mine, mine.version, district.staff2.id)
+    operations.assign(district.principal, mine, mine.version, district.staff2.id)
     page = login_as(district.staff2).get("/incidents/?mine=1").get_data(as_text=True)
     assert mine.reference in page and other.reference not in page
     page = login_as(district.officer).get("/incidents/?severity=low").get_data(as_text=True)
@@ -253,10 +253,10 @@ def test_pages_speak_english_to_an_english_reader(district, login_as, report):
 
 
 def test_assignee_note_updates_timeline_in_place(district, login_as, report):
-    from district.incidents import services
+    from district.incidents import operations
 
     incident = report(district.staff)
-    services.assign(district.principal, incident, incident.version, district.staff2.id)
+    operations.assign(district.principal, incident, incident.version, district.staff2.id)
     response = login_as(district.staff2).post(
         f"/incidents/{incident.id}/notes", data={"note": "Đã gặp em và gia đình."},
         headers={"HX-Request": "true"})
@@ -289,12 +289,12 @@ def test_attachment_over_20_mb_is_refused(district, report, app):
     from werkzeug.datastructures import FileStorage
 
     from district.files import UploadError
-    from district.incidents import services
+    from district.incidents import operations
 
     incident = report(district.staff)
     big = b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024 + 10)
     with app.test_request_context(), pytest.raises(UploadError, match="20 MB"):
-        services.add_attachment(district.staff, incident,
+        operations.add_attachment(district.staff, incident,
                                 FileStorage(io.BytesIO(big), filename="lon.pdf"))
     assert incident.attachments.count() == 0
 
@@ -357,30 +357,30 @@ def _with_reference(incident, reference):
 
 
 def test_references_are_numbered_numerically_past_9999(district, login_as, report):
-    from district.incidents import services
-    from district.models import utcnow
+    from district import clock
+    from district.incidents import operations
 
-    year = utcnow().year
+    year = clock.today().year
     _with_reference(report(district.staff), f"VV-{year}-9999")
-    assert services.next_reference(year) == f"VV-{year}-10000"
+    assert operations.next_reference(year) == f"VV-{year}-10000"
     _with_reference(report(district.staff), f"VV-{year}-10000")
     # As text, "VV-2026-9999" sorts after "VV-2026-10000": the next must still be 10001.
-    assert services.next_reference(year) == f"VV-{year}-10001"
+    assert operations.next_reference(year) == f"VV-{year}-10001"
     response = login_as(district.staff).post("/incidents/new", data=FORM)
     assert response.status_code == 302
     newest = Incident.select().order_by(Incident.id.desc()).get()
     assert newest.reference == f"VV-{year}-10001"
     # Other years and the four-digit padding are untouched.
-    assert services.next_reference(year + 1) == f"VV-{year + 1}-0001"
+    assert operations.next_reference(year + 1) == f"VV-{year + 1}-0001"
 
 
 def test_refused_report_answers_a_clear_message_not_500(district, login_as, monkeypatch):
-    from district.incidents import services
+    from district.incidents import operations
 
     def refuse(*_args, **_kwargs):
-        raise services.IncidentError("reference")
+        raise operations.IncidentError("reference")
 
-    monkeypatch.setattr(services, "create_incident", refuse)
+    monkeypatch.setattr(operations, "report", refuse)
     response = login_as(district.staff).post("/incidents/new", data=FORM)
     assert response.status_code == 422
     page = response.get_data(as_text=True)

@@ -5,8 +5,9 @@ import threading
 
 import pytest
 
+from district import clock
 from district.db import database
-from district.incidents import services
+from district.incidents import operations, queries
 from district.models import AuditEntry, Incident, IncidentEvent, IncidentReferral, Notification
 
 STATUSES = ("reported", "verifying", "handling", "referred", "resolved", "closed")
@@ -107,7 +108,7 @@ def test_referral_records_agency_and_date_and_resolution_its_outcome(district, r
 def test_change_writes_event_audit_and_notifies_followers_without_child_data(
         district, report, login_as):
     incident = report(district.staff)
-    services.assign(district.principal, incident, incident.version, district.staff2.id)
+    operations.assign(district.principal, incident, incident.version, district.staff2.id)
     incident = Incident.get_by_id(incident.id)
     Notification.delete().execute()
     login_as(district.principal).post(f"/incidents/{incident.id}/status",
@@ -154,7 +155,7 @@ def test_stale_form_gets_409_with_who_changed_what_and_keeps_the_note(
         district, report, login_as):
     incident = report(district.staff)
     stale_version = incident.version
-    services.change_status(district.officer, incident, incident.version, "verifying")
+    operations.change_status(district.officer, incident, incident.version, "verifying")
     response = login_as(district.principal).post(
         f"/incidents/{incident.id}/status",
         data={"to": "verifying", "version": stale_version, "note": "Ghi chú chưa lưu"},
@@ -163,8 +164,9 @@ def test_stale_form_gets_409_with_who_changed_what_and_keeps_the_note(
     html = response.get_data(as_text=True)
     assert district.officer.full_name in html  # who changed it
     assert "Ghi chú chưa lưu" in html  # nothing typed is lost
-    assert f'name="version" value="{stale_version + 1}"' in html  # offer to apply to new state
-    assert "Áp dụng thay đổi của tôi" in html
+    # The step chosen (verifying) is where it already is: nothing to apply, nothing preselected.
+    assert "không còn áp dụng được" in html and "Áp dụng thay đổi của tôi" not in html
+    assert f'name="version" value="{stale_version + 1}"' in html  # the new steps, new version
     assert IncidentEvent.select().where(IncidentEvent.kind == "status").count() == 1
 
 
@@ -179,9 +181,9 @@ def test_two_concurrent_status_changes_exactly_one_wins(app, district, report):
             try:
                 mine = Incident.get_by_id(incident.id)
                 barrier.wait()
-                services.change_status(user, mine, mine.version, to_status)
+                operations.change_status(user, mine, mine.version, to_status)
                 results.append("ok")
-            except services.Conflict:
+            except operations.Conflict:
                 results.append("conflict")
             finally:
                 database.close()
@@ -233,7 +235,7 @@ def test_concurrent_reports_get_distinct_sequential_references(app, district):
             try:
                 barrier.wait()
                 data, students = report_data()
-                incident = services.create_incident(district.staff, district.preschool, data,
+                incident = operations.report(district.staff, district.preschool, data,
                                                     students, {})
                 refs.append(incident.reference)
             except Exception as exc:  # noqa: BLE001 - reported below
@@ -247,13 +249,13 @@ def test_concurrent_reports_get_distinct_sequential_references(app, district):
     for t in threads:
         t.join(timeout=60)
     assert not errors
-    year = services.utcnow().year
+    year = clock.utcnow().year
     assert sorted(refs) == [f"VV-{year}-{n:04d}" for n in range(1, 5)]
 
 
 def test_row_conflict_reopens_the_control_with_the_note(district, report, login_as):
     incident = report(district.staff)
-    services.change_status(district.officer, incident, incident.version, "verifying")
+    operations.change_status(district.officer, incident, incident.version, "verifying")
     response = login_as(district.principal).post(
         f"/incidents/{incident.id}/status",
         data={"to": "verifying", "version": 1, "context": "row", "note": "Ghi chú hàng"},
@@ -268,9 +270,9 @@ def test_row_conflict_reopens_the_control_with_the_note(district, report, login_
 def test_only_an_officer_reopens_a_resolved_incident(district, report, advance, login_as):
     incident = advance(report(district.staff), district.principal, "verifying", "handling",
                        "resolved")
-    assert services.allowed_next(district.principal, incident) == []
-    assert services.allowed_next(district.officer, incident) == ["handling", "closed"]
+    assert queries.allowed_next(district.principal, incident) == []
+    assert queries.allowed_next(district.officer, incident) == ["handling", "closed"]
     page = login_as(district.principal).get(f"/incidents/{incident.id}").get_data(as_text=True)
-    assert f'id="to-detail-{incident.id}"' not in page
+    assert f'id="step-detail-{incident.id}-' not in page
     page = login_as(district.officer).get(f"/incidents/{incident.id}").get_data(as_text=True)
     assert 'value="handling"' in page and 'value="closed"' in page

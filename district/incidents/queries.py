@@ -1,0 +1,336 @@
+"""What the incident pages read (never a write): the list with its filters and counters, the
+detail page's read model, the timeline since a version (for a conflict), the aggregates and the
+home cards. Every row comes through access.incidents_visible_to (or, for counts,
+access.incident_aggregates_scope); dates typed by people are local days (district.clock).
+"""
+
+import datetime as dt
+from collections import Counter
+
+from peewee import JOIN, SQL, Case, fn
+
+from .. import access, clock
+from ..db import is_sqlite
+from ..models import (
+    CHECKLIST_ITEMS,
+    Incident,
+    IncidentAttachment,
+    IncidentChecklistItem,
+    IncidentEvent,
+    IncidentReferral,
+    IncidentStudent,
+    IncidentView,
+    School,
+    User,
+)
+from ..text import fold
+from ..vocabulary import SCHOOL_LEVELS, SCHOOL_ROLES
+from .vocabulary import CATEGORY_LABELS, SEVERITY_LABELS, STATUS_LABELS
+from .workflow import OPEN_STATUSES, fields_for, is_urgent, next_statuses
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
+SORTS = {
+    "new": lambda: (Incident.reported_at.desc(), Incident.id.desc()),
+    "old": lambda: (Incident.reported_at.asc(), Incident.id.asc()),
+    "severity": lambda: (
+        Case(None, [(Incident.severity == s, i) for i, s in enumerate(SEVERITY_ORDER)], 9).asc(),
+        Incident.reported_at.desc(),
+    ),
+    "occurred": lambda: (Incident.occurred_at.desc(), Incident.id.desc()),
+}
+
+
+# --- The list ---------------------------------------------------------------------------------
+
+
+def filtered(user, args, with_status=True):
+    """The incidents `user` may see, narrowed by the list's filters (a query). The dates are
+    local days: "from 01/12 to 01/12" is 01/12 00:00 to 24:00 in the office's time zone."""
+    query = access.incidents_visible_to(user)
+    if with_status and args.get("status"):
+        query = query.where(Incident.status == args["status"])
+    for field in ("category", "severity"):
+        if args.get(field):
+            query = query.where(getattr(Incident, field) == args[field])
+    if args.get("school"):
+        query = query.where(Incident.school == args["school"])
+    if args.get("level"):
+        query = query.where(Incident.school.in_(
+            School.select(School.id).where(School.level == args["level"])))
+    start, end = clock.day_range(args.get("date_from"), args.get("date_to"))
+    if start:
+        query = query.where(Incident.reported_at >= start)
+    if end:
+        query = query.where(Incident.reported_at < end)
+    if args.get("mine"):
+        query = query.where(Incident.assignee == user.id)
+    if args.get("q"):
+        term = fold(args["q"])
+        query = query.where(Incident.summary_search.contains(term)
+                            | fn.LOWER(Incident.reference).contains(term))
+    return query
+
+
+Reporter = User.alias("reporter")
+Assignee = User.alias("assignee")
+
+
+def listing(user, args):
+    """(rows, count): the list's rows in order, each with its school, reporter and assignee,
+    and the plain query to count them with (web.Pages pages the first; `row_facts` completes
+    the rows of a page)."""
+    base = filtered(user, args)
+    sort = SORTS.get(args.get("sort")) or SORTS["new"]
+    rows = (base.select(Incident, School.id, School.name, Reporter.id, Reporter.full_name,
+                        Assignee.id, Assignee.full_name)
+            .join(School, on=(Incident.school == School.id))
+            .switch(Incident)
+            .join(Reporter, on=(Incident.reported_by == Reporter.id))
+            .switch(Incident)
+            .join(Assignee, JOIN.LEFT_OUTER, on=(Incident.assignee == Assignee.id))
+            .order_by(*sort()))
+    return rows, base
+
+
+def open_steps_of(incidents):
+    """{incident id: [open checklist items, in checklist order]} of open incidents (one
+    query)."""
+    ids = [i.id for i in incidents if i.status in OPEN_STATUSES]
+    found = {}
+    if ids:
+        for row in (IncidentChecklistItem.select(IncidentChecklistItem.incident,
+                                                 IncidentChecklistItem.item)
+                    .where(IncidentChecklistItem.incident.in_(ids),
+                           IncidentChecklistItem.done_at.is_null())):
+            found.setdefault(row.incident_id, []).append(row.item)
+    order = {item: i for i, item in enumerate(CHECKLIST_ITEMS)}
+    return {key: sorted(items, key=order.get) for key, items in found.items()}
+
+
+def allowed_next(user, incident):
+    """The statuses this user may move this incident to, in workflow order."""
+    return [to for to in next_statuses(incident.status)
+            if access.may_transition(user, incident, to)]
+
+
+def status_steps(user, incident, open_steps):
+    """The status control: one step per status the user may choose, with only the fields that
+    step asks for."""
+    return [{"to": to, "fields": fields_for(incident.status, to, open_steps),
+             "open_steps": open_steps if to == "resolved" else []}
+            for to in allowed_next(user, incident)]
+
+
+def hours_since(moment, now=None):
+    return int(((now or clock.utcnow()) - moment).total_seconds() // 3600)
+
+
+def row_facts(user, incidents, now=None):
+    """What a list row shows beyond its columns: urgency, open steps of urgent open incidents
+    with the hours since the report, and the status control (one query for the page)."""
+    now = now or clock.utcnow()
+    open_steps = open_steps_of(incidents)
+    for incident in incidents:
+        steps = open_steps.get(incident.id, [])
+        incident.urgent = is_urgent(incident)
+        incident.open_items = steps if incident.urgent else []
+        incident.hours = hours_since(incident.reported_at, now)
+        incident.steps = status_steps(user, incident, steps)
+    return incidents
+
+
+def counters(user, args=None):
+    """{status: count} for what `user` sees under the list's filters (one query)."""
+    query = filtered(user, args or {}, with_status=False)
+    rows = (query.select(Incident.status, fn.COUNT(Incident.id).alias("n"))
+            .group_by(Incident.status).order_by(Incident.status).tuples())
+    found = dict(rows)
+    counts = {status: found.get(status, 0) for status in STATUS_LABELS}
+    counts["all"] = sum(found.values())
+    return counts
+
+
+def schools_to_filter(user):
+    """[(id, name)] of the schools the list can be narrowed to: for those who see more than
+    one school."""
+    if not access.may_choose_school(user):
+        return []
+    return list(access.schools_visible_to(user).select(School.id, School.name)
+                .order_by(School.name_key).tuples())
+
+
+# --- One incident -----------------------------------------------------------------------------
+
+
+def _parse_time(value):
+    try:
+        return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return None
+
+
+def _parse_day(value):
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return None
+
+
+def readable(events):
+    """Timeline events with what their details say, ready to show: dates as dates, the
+    corrected fields as (field, before, after) with times parsed back."""
+    for event in events:
+        details = event.details or {}
+        event.referred_day = _parse_day(details.get("referred_on"))
+        event.changes = [
+            (field, *(_parse_time(v) if field == "occurred_at" else v for v in pair))
+            for field, pair in (details.get("changes") or {}).items()
+        ]
+    return events
+
+
+def _timeline(incident_id):
+    return (IncidentEvent.select(IncidentEvent, User)
+            .join(User, on=(IncidentEvent.actor == User.id))
+            .where(IncidentEvent.incident == incident_id))
+
+
+def changes_since(user, incident_id, version):
+    """A conflict: the timeline events recorded after `version` (who changed what), oldest
+    first, and whether they were all the user's own (another window) or whose they were."""
+    events = _timeline(incident_id).order_by(IncidentEvent.id.desc()).limit(20)
+    events = readable([e for e in reversed(list(events))
+                       if (e.details or {}).get("version", 0) > version])
+    others = sorted({e.actor.full_name for e in events if e.actor_id != user.id})
+    return {"events": events, "others": others,
+            "by_self": bool(events) and not others}
+
+
+def flags(user, incident):
+    """What this user may do with this incident (the template asks these, never a role)."""
+    return {
+        "may_assign": access.may_assign(user, incident),
+        "may_add_note": access.may_add_note(user, incident),
+        "may_tick": access.may_tick(user, incident),
+        "may_correct": access.may_correct(user, incident),
+        "may_see_views": access.may_see_views(user, incident),
+    }
+
+
+def detail(user, incident):
+    """Everything the detail page shows, in a fixed number of queries."""
+    allowed = flags(user, incident)
+    now = clock.utcnow()
+    checklist = {row.item: row for row in IncidentChecklistItem.select(IncidentChecklistItem, User)
+                 .join(User, JOIN.LEFT_OUTER, on=(IncidentChecklistItem.done_by == User.id))
+                 .where(IncidentChecklistItem.incident == incident.id)}
+    open_steps = [item for item in CHECKLIST_ITEMS
+                  if not (item in checklist and checklist[item].done_at)]
+    urgent = is_urgent(incident)
+    context = {
+        "students": list(incident.students.order_by(IncidentStudent.id)),
+        "events": readable(list(_timeline(incident.id).order_by(IncidentEvent.at,
+                                                                IncidentEvent.id))),
+        "checklist": checklist,
+        "open_steps": open_steps if incident.status in OPEN_STATUSES else [],
+        "urgent": urgent,
+        "urgent_open": urgent and incident.status in OPEN_STATUSES,
+        "hours": hours_since(incident.reported_at, now),
+        "steps": status_steps(user, incident,
+                              open_steps if incident.status in OPEN_STATUSES else []),
+        "referrals": list(incident.referrals.order_by(IncidentReferral.referred_on)),
+        "attachments": list(
+            IncidentAttachment.select(IncidentAttachment, IncidentAttachment.file.rel_model)
+            .join(IncidentAttachment.file.rel_model)
+            .where(IncidentAttachment.incident == incident.id)
+            .order_by(IncidentAttachment.id)),
+        "views": _views(incident) if allowed["may_see_views"] else [],
+        "assignable": _assignable(incident) if allowed["may_assign"] else [],
+        **allowed,
+    }
+    return context
+
+
+def _views(incident):
+    return list(
+        IncidentView.select(IncidentView.user, User.full_name,
+                            fn.MAX(IncidentView.at).alias("last"),
+                            fn.COUNT(IncidentView.id).alias("times"))
+        .join(User, on=(IncidentView.user == User.id))
+        .where(IncidentView.incident == incident.id)
+        .group_by(IncidentView.user, User.full_name)
+        .order_by(fn.MAX(IncidentView.at).desc())
+        .dicts()
+    )
+
+
+def assignable_users(school_id):
+    """The school's active staff and principals: who an incident may be assigned to."""
+    return (User.select(User.id, User.full_name)
+            .where(User.school == school_id, User.role.in_(SCHOOL_ROLES),
+                   User.active == True))  # noqa: E712
+
+
+def _assignable(incident):
+    return list(assignable_users(incident.school_id).order_by(User.name_key))
+
+
+# --- Aggregates -------------------------------------------------------------------------------
+
+
+def local_month(column):
+    """SQL: the local calendar month ("YYYY-MM") of a UTC timestamp column, on SQLite and
+    PostgreSQL (no query parameter, so the expression can be grouped by)."""
+    minutes = round(clock.utc_offset_hours() * 60)
+    if is_sqlite():
+        return fn.strftime(SQL("'%Y-%m'"), column, SQL(f"'{minutes:+d} minutes'"))
+    return fn.to_char(column + SQL(f"interval '{minutes} minutes'"), SQL("'YYYY-MM'"))
+
+
+def aggregates(user, year=None):
+    """Counts by category, school level, severity and local month: never a name or a narrative.
+    Four GROUP BY queries whatever the number of incidents. `year` is a local calendar year."""
+    query = access.incident_aggregates_scope(user)
+    if year:
+        start, end = clock.year_range(year)
+        query = query.where(Incident.reported_at >= start, Incident.reported_at < end)
+
+    def grouped(column, join_school=False):
+        q = query.select(column.alias("key"), fn.COUNT(Incident.id).alias("n"))
+        if join_school:
+            q = q.join(School, on=(Incident.school == School.id))
+        return dict(q.group_by(column).tuples())
+
+    by_category = Counter(grouped(Incident.category))
+    by_severity = Counter(grouped(Incident.severity))
+    by_level = Counter(grouped(School.level, join_school=True))
+    by_month = Counter(grouped(local_month(Incident.reported_at)))
+    return {
+        "category": [(code, by_category.get(code, 0)) for code in CATEGORY_LABELS],
+        "severity": [(code, by_severity.get(code, 0)) for code in SEVERITY_LABELS],
+        "level": [(code, by_level.get(code, 0)) for code in SCHOOL_LEVELS],
+        "month": sorted(by_month.items()),
+        "total": sum(by_category.values()),
+    }
+
+
+# --- Home cards -------------------------------------------------------------------------------
+
+
+def home_figures(user):
+    """The home card of those who handle incidents: a few counts, three queries at most."""
+    counts = counters(user)
+    visible_open = access.incidents_visible_to(user).where(Incident.status.in_(OPEN_STATUSES))
+    urgent = visible_open.where((Incident.severity == "critical")
+                                | (Incident.sensitive == True)).count()  # noqa: E712
+    mine = 0
+    if access.may_be_assigned_incidents(user):
+        mine = visible_open.where(Incident.assignee == user.id).count()
+    return {"counts": counts, "open": sum(counts[s] for s in OPEN_STATUSES), "urgent": urgent,
+            "mine": mine, "whole_school": access.is_principal(user)}
+
+
+def home_aggregates(user):
+    """The observer's home card: this local year's total (suppressed like the stats page)."""
+    data = aggregates(user, year=clock.today().year)
+    return {"total": data["total"], "category": data["category"]}
