@@ -5,7 +5,7 @@ import random
 
 from werkzeug.security import generate_password_hash
 
-from district.admin.services import school_values, user_values
+from district.admin.values import school_values, user_values
 from district.models import (
     INCIDENT_CATEGORIES,
     INCIDENT_CAUSERS,

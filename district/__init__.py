@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# One blueprint package per feature; each has views.py (the blueprint `bp`), forms.py, services.py.
+# One blueprint package per feature; each has the same inner shape (docs/conventions.md).
 FEATURES = ("main", "auth", "notifications", "admin", "directives", "rosters", "incidents")
 
 
