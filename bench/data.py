@@ -99,7 +99,11 @@ def fill_rosters(school_ids):
     principals = {u.school_id: u.id for u in User.select().where(User.role == "principal")}
     states = ("complete", "complete", "warnings", "incomplete")
     rows = [{"school": school_id, "version": 1, "submitted_by": principals[school_id],
-             "rule_set": "tt18_2025", "state": states[i % 4], "result": "[]",
+             "rule_set": "tt18_2025", "state": states[i % 4],
+             "result": {"state": states[i % 4], "rule_set": "tt18_2025", "errors": [],
+                        "warnings": [], "trained_count": 2,
+                        "training": {"trained": 4, "groups": ["counselor"], "required": 2,
+                                     "required_trained": 2}},
              "member_count": 7, "trained_count": 4, "is_current": True}
             for i, school_id in enumerate(school_ids) if i % 10]
     for start in range(0, len(rows), 500):
