@@ -11,11 +11,14 @@
 - `Pages(query)`: one page of a list, counted once, with the pager's numbers.
 """
 
+import re
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request
 from flask_login import current_user
 from htmx_flask import make_response as hx_response
+from werkzeug.routing import IntegerConverter
 
 from .access import may_open
 
@@ -65,6 +68,18 @@ def render(template_name, block=None, *, oob=(), retarget=None, reswap="outerHTM
     return response
 
 
+def local_path(target):
+    """`target` if it is a path on this site, else None: no scheme, no host, no '//' or '\\'
+    trick, no control character (a CR/LF would split the Location header)."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    target = target.strip().replace("\\", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
 def redirect_to(url, trigger=None):
     """A redirect that htmx follows (HX-Redirect) and a browser without JavaScript too."""
     if wants_fragment():
@@ -72,11 +87,46 @@ def redirect_to(url, trigger=None):
     return redirect(url)
 
 
+# A control character in a query string, raw or percent-encoded (%00-%1F, %7F).
+QUERY_CONTROL = re.compile(rb"%(?:[01][0-9a-fA-F]|7[fF])|[\x00-\x1f\x7f]")
+
+
+class QueryStringCleaner:
+    """WSGI middleware: control characters (NUL, CR, LF...) are dropped from every query string
+    before anything reads it, so a search or a parameter carrying them is answered as if they
+    were not there (PostgreSQL refuses NUL in text; CR/LF must never reach a header)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        query = environ.get("QUERY_STRING", "")
+        if query:
+            raw = query.encode("latin-1", "replace")
+            cleaned = QUERY_CONTROL.sub(b"", raw)
+            if cleaned != raw:
+                environ["QUERY_STRING"] = cleaned.decode("latin-1")
+        return self.wsgi_app(environ, start_response)
+
+
+# The largest row id: beyond it no row exists (and SQLite's integers overflow).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number too large to be a row id (/directives/99999999999
+    999999999) does not match, so it answers 404 like any other missing page, never a 500."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 class Pages:
     """One page of `query` for a list page: `items`, `page`, `page_count`, `total`.
 
     The rows are counted once per request (pass `total=` when the page already knows it); a
-    page beyond the last answers 404, and a missing or malformed `page` is the first page.
+    page beyond the last (however large the number) answers 404, and a missing or malformed
+    `page` is the first page.
     """
 
     WINDOW = 7
@@ -87,9 +137,11 @@ class Pages:
         self.page_var = page_var
         if total is not None:
             self.__dict__["total"] = total
-        raw = request.args.get(page_var, "")
+        raw = request.args.get(page_var, "").strip()
         digits = raw.isascii() and raw.isdigit()  # not "²", which isdigit() but int() refuses
-        self.page = int(raw) if digits and 0 < len(raw) < 7 and int(raw) > 0 else 1
+        if digits and len(raw) > 9:  # 10**20 is a page beyond the last, never a 500
+            abort(404)
+        self.page = int(raw) if digits and int(raw) > 0 else 1
         if self.page > self.page_count:
             abort(404)
 
@@ -118,6 +170,8 @@ class Pages:
 def init_app(app):
     from .notifications.queries import unread_count
 
+    app.wsgi_app = QueryStringCleaner(app.wsgi_app)
+
     @app.template_global()
     def can(endpoint, **values):
         """True when the signed-in user may open `endpoint` (its declared access): menus and
@@ -132,4 +186,11 @@ def init_app(app):
     def vary_on_htmx(response):
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
+        return response
+
+    @app.after_request
+    def downloads_not_cached(response):
+        """Every download (attachment, export, incident file) is kept by no cache."""
+        if response.headers.get("Content-Disposition", "").startswith("attachment"):
+            response.headers["Cache-Control"] = "no-store"
         return response

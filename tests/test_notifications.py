@@ -52,6 +52,15 @@ def test_following_a_notification_opens_its_link(district, login_as):
     assert response.location == "/help"
 
 
+def test_a_notification_never_sends_the_reader_to_another_site(district, login_as):
+    notify([district.principal], "test.kind", N_("Văn bản mới %(number)s cần xác nhận"),
+           "//evil.example/phish", number="1")
+    notification = Notification.get()
+    response = login_as(district.principal).post(
+        f"/notifications/{notification.id}/read", data={"follow": "1"})
+    assert response.location == "/notifications/"
+
+
 def test_someone_elses_notification_is_not_found(district, login_as):
     send([district.principal])
     notification = Notification.get()
@@ -73,7 +82,8 @@ def test_opening_the_page_a_notification_points_to_marks_it_read(district, login
     # A fragment of the page (htmx) is not opening it.
     client.get("/help", headers={"HX-Request": "true"})
     assert 'id="bell-count">2<' in client.get("/notifications/bell").get_data(as_text=True)
-    client.get("/help")
+    # The page opened already shows the new count in its own bell.
+    assert 'id="bell-count">1<' in client.get("/help").get_data(as_text=True)
     assert 'id="bell-count">1<' in client.get("/notifications/bell").get_data(as_text=True)
     mine = Notification.select().where(Notification.user == district.principal.id,
                                        Notification.link == "/help").get()

@@ -29,6 +29,10 @@ def unread_count(user):
     return cached[1]
 
 
+def forget_unread_count():
+    g.pop("unread_notifications", None)
+
+
 def for_user(user):
     return notifications_visible_to(user).order_by(Notification.created_at.desc(),
                                                    Notification.id.desc())

@@ -1,24 +1,26 @@
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 
 from ..access import EVERYONE, allow, get_visible_or_404, notifications_visible_to
 from ..security import passive
-from ..web import Pages, redirect_to, render, wants_fragment
+from ..web import Pages, local_path, redirect_to, render, wants_fragment
 from . import operations, queries
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
-@bp.after_app_request
-def read_by_opening(response):
+@bp.before_app_request
+def read_by_opening():
     """Opening the page a notification points to marks that notification read, whatever the
-    feature: the link is the page's path."""
-    if (request.method == "GET" and response.status_code == 200 and not wants_fragment()
-            and response.mimetype == "text/html" and current_user.is_authenticated
+    feature (the link is the page's path). Done before the page is drawn, so its bell already
+    shows the new count."""
+    if (request.method == "GET" and request.endpoint and not wants_fragment()
+            and current_user.is_authenticated
             and request.blueprint not in (None, "notifications")
             and queries.unread_count(current_user)):
-        operations.mark_read_by_link(current_user, request.path)
-    return response
+        read = operations.mark_read_by_link(current_user, request.path)
+        if read:
+            queries.forget_unread_count()
 
 
 @bp.get("/")
@@ -41,8 +43,8 @@ def bell():
 def read(notification_id):
     notification = get_visible_or_404(notifications_visible_to(current_user), notification_id)
     operations.mark_read(current_user, notification.id)
-    if request.form.get("follow") and notification.link.startswith("/"):
-        return redirect(notification.link)
+    if request.form.get("follow") and local_path(notification.link):
+        return redirect_to(notification.link)
     return redirect_to(url_for(".index"))
 
 
