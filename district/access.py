@@ -253,8 +253,11 @@ def incidents_visible_to(user):
 
 
 def get_visible_or_404(query, object_id):
-    """The object with this id among those `query` lets the user see, else 404."""
+    """The object with this id among those `query` lets the user see, else 404 (an id too
+    large to be a row's included)."""
     model = query.model
+    if not isinstance(object_id, int) or not 0 < object_id < 2**31:
+        abort(404)
     try:
         return query.where(model.id == object_id).get()
     except model.DoesNotExist:

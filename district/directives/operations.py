@@ -27,6 +27,7 @@ from ..models import (
 from ..notifications.operations import notify
 from ..text import clean, fold
 from ..vocabulary import PRINCIPAL, SCHOOL_ROLES
+from ..web import parse_id
 from . import formats, queries
 from .vocabulary import ATTACHMENT_KINDS, EDITABLE, REPORT_KINDS
 
@@ -63,7 +64,8 @@ def _save_if_unchanged(directive, expected_version, values):
         expected_version = directive.version
     updated = (Directive.update(updated_at=clock.utcnow(), version=Directive.version + 1,
                                 **values)
-               .where(Directive.id == directive.id, Directive.version == int(expected_version))
+               .where(Directive.id == directive.id,
+                      Directive.version == parse_id(expected_version))
                .execute())
     if not updated:
         raise DirectiveConflict(_(
@@ -95,6 +97,16 @@ def _values(data, exclude_id=None):
     return values
 
 
+def _active_school_ids(typed):
+    """The ids among `typed` (as posted) that are active schools; anything else is dropped."""
+    ids = {parse_id(i) for i in typed or []} - {0}
+    if not ids:
+        return []
+    return [s.id for s in School.select(School.id)
+            .where(School.id.in_(sorted(ids)), School.active == True)  # noqa: E712
+            .order_by(School.id)]
+
+
 def _audience(data):
     kind = data.get("audience_kind") or "all"
     chosen = kind == "filter"
@@ -102,7 +114,7 @@ def _audience(data):
         "audience_kind": kind,
         "audience_levels": list(data.get("audience_levels") or []) if chosen else [],
         "audience_ownerships": list(data.get("audience_ownerships") or []) if chosen else [],
-        "audience_school_ids": ([int(i) for i in data.get("audience_school_ids") or []]
+        "audience_school_ids": (_active_school_ids(data.get("audience_school_ids"))
                                 if kind == "list" else []),
     }
 

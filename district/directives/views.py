@@ -29,7 +29,7 @@ from ..vocabulary import (
     PRINCIPAL,
     STAFF,
 )
-from ..web import Pages, redirect_to, render, wants_fragment
+from ..web import Pages, parse_id, redirect_to, render, wants_fragment
 from . import formats, operations, queries
 from .forms import AcknowledgeForm, DirectiveForm, RevisionForm
 from .vocabulary import (
@@ -307,11 +307,9 @@ def detail(directive_id):
 
 
 @bp.post("/<int:directive_id>/acknowledge")
-@allow(PRINCIPAL, STAFF)
+@allow(PRINCIPAL)
 def acknowledge(directive_id):
     directive = _visible(directive_id)
-    if not may_acknowledge(current_user):
-        abort(403)
     form = AcknowledgeForm()
     status, error = 200, None
     if not form.validate_on_submit():
@@ -427,7 +425,10 @@ def remind(directive_id):
     directive = _visible(directive_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    school_id = request.form.get("school_id", type=int)
+    typed = request.form.get("school_id")
+    school_id = parse_id(typed)
+    if typed is not None and not school_id:
+        abort(404)  # a school that cannot exist; never read as "every overdue school"
     error, sent, recent = None, 0, 0
     try:
         if school_id:

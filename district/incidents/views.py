@@ -16,7 +16,7 @@ from ..files import UploadError, send_stored
 from ..forms import choices
 from ..models import CHECKLIST_ITEMS, IncidentAttachment, School
 from ..vocabulary import OBSERVER, OFFICER, PRINCIPAL, STAFF
-from ..web import Pages, redirect_to, render, wants_fragment
+from ..web import Pages, parse_id, redirect_to, render, wants_fragment
 from . import operations, queries
 from .forms import (
     MAX_STUDENTS,
@@ -36,7 +36,6 @@ bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 READERS = (OFFICER, PRINCIPAL, STAFF)
 FILTERS = ("status", "category", "severity", "school", "level", "date_from", "date_to", "mine",
            "q", "sort")
-MAX_ID = 2**31 - 1  # larger numbers are no row, and overflow SQLite's integers
 MAX_PAGE = 100_000
 YEARS = (2000, 2100)  # what a date or a year in the URL may be; anything else is ignored
 # The htmx answer of each change on the detail page: the block that was asked for, and the
@@ -49,17 +48,7 @@ PANELS = {
 }
 
 
-def _id(value):
-    """A row id typed by someone (form or URL): an int in range, or 0."""
-    value = str(value or "").strip()
-    if value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_ID:
-        return int(value)
-    return 0
-
-
 def _visible(incident_id):
-    if incident_id > MAX_ID:
-        abort(404)
     return get_visible_or_404(incidents_visible_to(current_user), incident_id)
 
 
@@ -92,7 +81,7 @@ def list_args(source):
         args[name] = _date(args[name])
     if args["status"] not in STATUS_LABELS:
         args["status"] = ""
-    if args["school"] and not _id(args["school"]):
+    if args["school"] and not parse_id(args["school"]):
         args["school"] = ""
     return args
 
@@ -101,7 +90,7 @@ def _list_url(list_query):
     """The list URL a row form came from: only the known filters and the page (never a key
     url_for would take for itself, such as `endpoint` or `_external`)."""
     args = _url_args(list_args({k: v[0] for k, v in parse_qs(list_query).items()}))
-    page = _id(parse_qs(list_query).get("page", [""])[0])
+    page = parse_id(parse_qs(list_query).get("page", [""])[0])
     if page > 1:
         args["page"] = min(page, MAX_PAGE)
     return url_for(".index", **args)
@@ -151,7 +140,7 @@ def _school_of(form):
     if not access.may_choose_school(current_user):
         return current_user.school
     school = (schools_visible_to(current_user)
-              .where(School.id == _id(form.school_id.data), School.active == True)  # noqa: E712
+              .where(School.id == parse_id(form.school_id.data), School.active == True)  # noqa: E712
               .first())
     if school is None:
         form.school_id.errors = [_("Chọn trường.")]
@@ -320,7 +309,7 @@ def assignment(incident_id):
     incident = _acting(incident_id, access.may_assign)
     form = AssignForm()
     try:
-        operations.assign(current_user, incident, _version(), _id(form.assignee.data))
+        operations.assign(current_user, incident, _version(), parse_id(form.assignee.data))
     except operations.Conflict as conflict:
         return _answer(conflict.incident, "assignment", 409,
                        assign_conflict=queries.changes_since(current_user, incident.id,
@@ -385,7 +374,7 @@ def attachments(incident_id):
 @allow(*READERS)
 def attachment(incident_id, attachment_id):
     incident = _visible(incident_id)
-    if attachment_id > MAX_ID:
+    if not parse_id(attachment_id):
         abort(404)
     row = (IncidentAttachment.select()
            .where(IncidentAttachment.id == attachment_id,
@@ -406,7 +395,7 @@ def stats():
     """Officers: exact counts, any year or all years. The observer: one year at a time (the
     current local year by default, so no two pages overlap and none can be subtracted from
     another), each table protected by suppression.protect."""
-    year = _id(request.args.get("year"))
+    year = parse_id(request.args.get("year"))
     if not YEARS[0] <= year <= YEARS[1]:
         year = None
     exact = access.sees_exact_counts(current_user)

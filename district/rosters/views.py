@@ -20,7 +20,7 @@ from ..access import (
 from ..forms import choices
 from ..models import RosterMember
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
-from ..web import Pages, redirect_to, render, wants_fragment
+from ..web import Pages, parse_id, redirect_to, render, wants_fragment
 from . import operations, queries
 from .formats import XLSX_MIME, FileRefused, workbook
 from .forms import ConfirmForm, MemberForm, RuleSetForm, UploadForm, VersionForm
@@ -223,12 +223,11 @@ def upload():
 def upload_confirm():
     school = _own_school()
     form = ConfirmForm()
-    if (not form.validate_on_submit() or not form.file_id.data.isdigit()
-            or not form.version.data.isdigit()):
+    file_id, version = parse_id(form.file_id.data), form.version.data
+    if not form.validate_on_submit() or not file_id or not (version == "0" or parse_id(version)):
         abort(400)
     try:
-        roster = operations.confirm_upload(current_user, school, int(form.file_id.data),
-                                           int(form.version.data))
+        roster = operations.confirm_upload(current_user, school, file_id, parse_id(version))
     except StaleRoster as exc:
         return _upload_page(school, 409, error=str(exc))
     except RosterError as exc:
