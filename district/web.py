@@ -68,6 +68,17 @@ def render(template_name, block=None, *, oob=(), retarget=None, reswap="outerHTM
     return response
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger number is no row (and overflows SQLite)
+
+
+def parse_id(value):
+    """A row id typed by someone (form field, query parameter): an int in range, or 0."""
+    value = str(value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_ID:
+        return int(value)
+    return 0
+
+
 def local_path(target):
     """`target` if it is a path on this site, else None: no scheme, no host, no '//' or '\\'
     trick, no control character (a CR/LF would split the Location header)."""
