@@ -225,6 +225,11 @@ def can_edit_roster(user, school_id):
     return user.role == PRINCIPAL and user.school_id == school_id
 
 
+def may_choose_rule_set(user):
+    """Choose the counseling-team rule set in force: the office's officers."""
+    return is_officer(user)
+
+
 def roster_aggregates_scope(user):
     """The rosters counted in coverage figures (no member, no name): officers and the observer
     count every school's roster, nobody else any."""
@@ -301,6 +306,11 @@ def may_add_note(user, incident):
 def may_tick(user, incident):
     """Tick the intervention checklist: those who handle it and the assignee."""
     return may_assign(user, incident) or incident.assignee_id == user.id
+
+
+def may_attach(user, incident):
+    """Attach a file (photo, minutes) to an incident: whoever may add a note to it."""
+    return may_add_note(user, incident)
 
 
 def may_correct(user, incident):

@@ -194,12 +194,6 @@ def init_app(app):
         return unread_count(current_user) if current_user.is_authenticated else 0
 
     @app.after_request
-    def vary_on_htmx(response):
-        if response.mimetype == "text/html":
-            response.vary.add("HX-Request")
-        return response
-
-    @app.after_request
     def downloads_not_cached(response):
         """Every download (attachment, export, incident file) is kept by no cache."""
         if response.headers.get("Content-Disposition", "").startswith("attachment"):

@@ -358,7 +358,7 @@ def corrections(incident_id):
 @bp.post("/<int:incident_id>/attachments")
 @allow(*READERS)
 def attachments(incident_id):
-    incident = _visible(incident_id)
+    incident = _acting(incident_id, access.may_attach)
     form = AttachmentForm()
     if not form.validate():
         return _detail_page(incident, status=422, upload_error=_("Chọn một tệp ảnh hoặc PDF."))

@@ -17,6 +17,7 @@ from ..access import (
 from ..models import Roster, RosterMember, RosterUpload, School, User
 from ..text import fold, sort_key
 from .members import diff_members, member_dict, member_values
+from .rules import training_of
 from .vocabulary import STATE_LABELS, VALID_STATES
 
 # --- The contract used by other features ---------------------------------------------------
@@ -68,10 +69,12 @@ def school_roster(user, school):
     """What a school's roster page shows: the current roster, its members, the history, and
     whether `user` may edit it."""
     roster = current_roster(school.id)
+    members = members_of(roster)
     return {
         "school": school,
         "roster": roster,
-        "members": members_of(roster),
+        "members": members,
+        "training": _training(roster, school.level, members) if roster else None,
         "history": history(rosters_visible_to(user).where(Roster.school == school.id)),
         "can_edit": can_edit_roster(user, school.id),
         "version": roster.version if roster else 0,
@@ -87,7 +90,14 @@ def version_page(roster):
     diff = diff_members([member_dict(m) for m in members_of(previous)],
                         [member_dict(m) for m in members])
     return {"roster": roster, "school": roster.school, "members": members,
-            "previous": previous, "diff": diff}
+            "previous": previous, "diff": diff,
+            "training": _training(roster, roster.school.level, members)}
+
+
+def _training(roster, level, members):
+    """The training figures the roster page states (every trained member, and those of the
+    groups the rules want trained)."""
+    return training_of(roster, level, [member_dict(m) for m in members])
 
 
 def visible_member(user, member_id):

@@ -14,6 +14,7 @@ from ..access import (
     can_edit_roster,
     get_visible_or_404,
     is_officer,
+    may_choose_rule_set,
     rosters_visible_to,
     schools_visible_to,
 )
@@ -24,14 +25,13 @@ from ..web import Pages, parse_id, redirect_to, render, wants_fragment
 from . import operations, queries
 from .formats import XLSX_MIME, FileRefused, workbook
 from .forms import ConfirmForm, MemberForm, RuleSetForm, UploadForm, VersionForm
-from .members import RosterError, StaleRoster, member_dict
+from .members import RosterError, StaleRoster
 from .rules import (
     issue_message,
     rule_set_in_force,
     rule_set_texts,
     rule_sets,
     selectable_rule_sets,
-    training_of,
 )
 from .vocabulary import (
     COLUMN_LABELS,
@@ -70,11 +70,7 @@ def _own_school():
 
 
 def _school_context(school):
-    context = queries.school_roster(current_user, school)
-    roster = context["roster"]
-    context["training"] = training_of(roster, school.level, [
-        member_dict(m) for m in context["members"]]) if roster else None
-    return context | _words()
+    return queries.school_roster(current_user, school) | _words()
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -128,10 +124,7 @@ def school(school_id):
 @allow(OFFICER, PRINCIPAL, STAFF)
 def version(roster_id):
     roster = get_visible_or_404(rosters_visible_to(current_user), roster_id)
-    context = queries.version_page(roster)
-    context["training"] = training_of(roster, roster.school.level, [
-        member_dict(m) for m in context["members"]])
-    return render("rosters/version.html", **context, **_words())
+    return render("rosters/version.html", **queries.version_page(roster), **_words())
 
 
 @bp.get("/template.xlsx")
@@ -154,8 +147,8 @@ def current_xlsx():
 
 def _rules_page(form, status=200):
     return render("rosters/rules.html", form=form, in_force=rule_set_in_force(),
-                  definitions=rule_sets(), may_choose=is_officer(current_user), status=status,
-                  **_words())
+                  definitions=rule_sets(), may_choose=may_choose_rule_set(current_user),
+                  status=status, **_words())
 
 
 def _rule_set_form():
