@@ -43,6 +43,11 @@ def translation_directories():
 def fmt_date(value):
     if not value:
         return ""
+    if isinstance(value, str):  # a date kept as ISO text (JSON history of a revision)
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         return format_datetime(value, "dd/MM/yyyy")
     return format_date(value, "dd/MM/yyyy")

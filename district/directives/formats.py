@@ -50,7 +50,7 @@ def reminded_names(row):
 def _response(r):
     """What the school sent with its acknowledgement: the roster on file, or a file's name."""
     if r.roster_id:
-        return _("Danh sách tổ tư vấn (phiên bản #%(id)s)", id=r.roster_id)
+        return _("Danh sách tổ tư vấn (phiên bản %(version)s)", version=r.sent_roster.version)
     rfile = getattr(r, "rfile", None)
     return rfile.original_name if rfile is not None and r.response_file_id else ""
 

@@ -28,6 +28,7 @@ from ..models import (
     DirectiveReminder,
     DirectiveRevision,
     Recipient,
+    Roster,
     School,
     StoredFile,
     User,
@@ -287,7 +288,7 @@ def tracking_rows(user, directive, filters):
     state_col = state_expr()
     query = (recipients_visible_to(user)
              .select(Recipient, School, reader.full_name, acker.full_name,
-                     StoredFile.original_name, DirectiveReminder.sent_to,
+                     StoredFile.original_name, DirectiveReminder.sent_to, Roster.version,
                      state_col.alias("state"))
              .join(Directive, on=(Recipient.directive == Directive.id))
              .switch(Recipient).join(School, on=(Recipient.school == School.id))
@@ -297,6 +298,8 @@ def tracking_rows(user, directive, filters):
                                      on=(Recipient.acknowledged_by == acker.id))
              .switch(Recipient).join(StoredFile, JOIN.LEFT_OUTER, attr="rfile",
                                      on=(Recipient.response_file == StoredFile.id))
+             .switch(Recipient).join(Roster, JOIN.LEFT_OUTER, attr="sent_roster",
+                                     on=(Recipient.roster == Roster.id))
              .switch(Recipient).join(
                  DirectiveReminder, JOIN.LEFT_OUTER, attr="last_reminder",
                  on=((DirectiveReminder.recipient == Recipient.id)

@@ -8,7 +8,7 @@ import unicodedata
 
 import openpyxl
 
-from district.directives import operations, queries
+from district.directives import operations, queries, vocabulary
 from district.models import Acknowledgement, AuditEntry, Directive, Recipient
 
 from .conftest import htmx, local_time
@@ -474,3 +474,29 @@ def test_attachments_of_published_directives_cannot_be_removed(district, login_a
     principal = login_as(district.principal)
     with principal.get(f"/directives/{directive.id}/files/{attachment.file_id}") as download:
         assert download.status_code == 200 and download.data == pdf
+
+
+def test_tracking_names_the_roster_version_a_school_sent(district, login_as, make_directive,
+                                                         make_roster):
+    from district.models import Roster
+
+    directive = make_directive(response_kind="roster")
+    make_roster(district.secondary)  # another school's roster comes first in the table
+    roster = make_roster(district.preschool)
+    Roster.update(version=3).where(Roster.id == roster.id).execute()
+    operations.acknowledge(district.principal, directive)
+    export = login_as(district.officer).get(
+        f"/directives/{directive.id}/tracking.csv").get_data(as_text=True)
+    assert "Danh sách tổ tư vấn (phiên bản 3)" in export
+
+
+def test_the_revision_history_shows_the_old_deadline_as_a_date(district, login_as,
+                                                                make_directive, today):
+    directive = make_directive()
+    old = directive.deadline
+    data = {f: getattr(directive, f) for f in vocabulary.EDITABLE}
+    data["deadline"] = today + dt.timedelta(days=30)
+    operations.revise(district.officer, directive, data, "Gia hạn", False)
+    page = login_as(district.officer).get(f"/directives/{directive.id}").get_data(as_text=True)
+    assert f"trước đây: {old.strftime('%d/%m/%Y')}" in page
+    assert old.isoformat() not in page
