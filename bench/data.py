@@ -6,12 +6,9 @@ import random
 from werkzeug.security import generate_password_hash
 
 from district.admin.values import school_values, user_values
+from district.incidents.vocabulary import CATEGORIES, CAUSER_LABELS, PLACE_LABELS, SEVERITIES
+from district.incidents.workflow import STATUSES
 from district.models import (
-    INCIDENT_CATEGORIES,
-    INCIDENT_CAUSERS,
-    INCIDENT_PLACES,
-    INCIDENT_STATUSES,
-    SEVERITIES,
     Directive,
     Incident,
     Recipient,
@@ -78,16 +75,16 @@ def fill_incidents(school_ids):
     for n in range(INCIDENTS):
         school_id = school_ids[n % len(school_ids)]
         at = utcnow() - dt.timedelta(hours=rng.randint(1, 24 * 700))
-        category = rng.choice(INCIDENT_CATEGORIES)
+        category = rng.choice(list(CATEGORIES))
         rows.append({
             "reference": f"VV-{year}-B{n:05d}", "school": school_id,
             "reported_by": staff[school_id], "reported_at": at, "occurred_at": at,
-            "place": rng.choice(INCIDENT_PLACES), "category": category,
-            "caused_by": rng.choice(INCIDENT_CAUSERS), "severity": rng.choice(SEVERITIES),
+            "place": rng.choice(list(PLACE_LABELS)), "category": category,
+            "caused_by": rng.choice(list(CAUSER_LABELS)), "severity": rng.choice(list(SEVERITIES)),
             "sensitive": category == "sexual_abuse",
             "summary": f"Học sinh bị bắt nạt trong giờ ra chơi, lần {n}",
             "summary_search": f"hoc sinh bi bat nat trong gio ra choi, lan {n}",
-            "status": rng.choice(INCIDENT_STATUSES), "updated_at": at,
+            "status": rng.choice(STATUSES), "updated_at": at,
         })
     for start in range(0, len(rows), 500):
         Incident.insert_many(rows[start:start + 500]).execute()

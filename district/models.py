@@ -145,10 +145,6 @@ class StoredFile(BaseModel):
 
 # --- Directives ---------------------------------------------------------------------------
 
-DIRECTIVE_RESPONSES = ("ack", "roster", "report")
-DIRECTIVE_STATUSES = ("draft", "published", "withdrawn")
-AUDIENCE_KINDS = ("all", "filter", "list")
-
 
 class Directive(BaseModel):
     number = CharField(max_length=80, unique=True)
@@ -193,9 +189,6 @@ class DirectiveAttachment(BaseModel):
 
 # --- Counseling-team rosters -----------------------------------------------------------------
 
-ROSTER_STATES = ("incomplete", "warnings", "complete")
-TEAM_ROLES = ("to_truong", "to_pho", "thanh_vien")
-MEMBER_GROUPS = ("leadership", "counselor", "health", "union", "parent", "student", "other")
 
 
 class Roster(BaseModel):
@@ -295,25 +288,6 @@ class DirectiveReminder(BaseModel):
 
 
 # --- Incidents ----------------------------------------------------------------------------
-
-INCIDENT_STATUSES = ("reported", "verifying", "handling", "referred", "resolved", "closed")
-INCIDENT_CATEGORIES = (
-    "physical",
-    "psychological",
-    "sexual_abuse",
-    "neglect",
-    "bullying",
-    "cyberbullying",
-    "self_harm",
-    "other",
-)
-INCIDENT_PLACES = ("classroom", "school_yard", "boarding", "online", "outside")
-INCIDENT_CAUSERS = ("student", "staff", "family", "outsider", "unknown")
-SEVERITIES = ("low", "medium", "high", "critical")
-OUTCOMES = ("handled_at_school", "disciplined", "referred_concluded", "not_substantiated")
-REFERRAL_AGENCIES = ("hotline_111", "police", "health", "commune", "labour_social")
-STUDENT_ROLES = ("affected", "caused", "witness")
-CHECKLIST_ITEMS = ("harm_assessed", "support_given", "family_informed", "authorities_informed")
 
 
 class Incident(BaseModel):

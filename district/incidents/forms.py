@@ -18,7 +18,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from .. import clock
 from ..forms import BLANK, Form, SubForm, choices
-from ..models import REFERRAL_AGENCIES
 from .vocabulary import (
     AGENCY_LABELS,
     CATEGORY_LABELS,
@@ -79,7 +78,7 @@ class IncidentForm(Form):
     description = TextAreaField(_l("Mô tả sự việc"), validators=[DataRequired()])
     immediate_actions = TextAreaField(_l("Biện pháp đã làm ngay"))
     students = FieldList(FormField(StudentForm), min_entries=1, max_entries=MAX_STUDENTS)
-    for _agency in REFERRAL_AGENCIES:
+    for _agency in AGENCY_LABELS:
         locals()[f"referral_{_agency}"] = DateField(AGENCY_LABELS[_agency],
                                                     validators=[Optional()])
     del _agency
@@ -112,11 +111,11 @@ class IncidentForm(Form):
         return rows
 
     def referral_dates(self):
-        return {a: getattr(self, f"referral_{a}").data for a in REFERRAL_AGENCIES
+        return {a: getattr(self, f"referral_{a}").data for a in AGENCY_LABELS
                 if getattr(self, f"referral_{a}").data}
 
     def referral_fields(self):
-        return [getattr(self, f"referral_{a}") for a in REFERRAL_AGENCIES]
+        return [getattr(self, f"referral_{a}") for a in AGENCY_LABELS]
 
 
 class StatusForm(Form):

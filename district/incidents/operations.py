@@ -16,7 +16,6 @@ from ..db import database, is_sqlite
 from ..files import store
 from ..i18n import N_
 from ..models import (
-    CHECKLIST_ITEMS,
     Incident,
     IncidentAttachment,
     IncidentChecklistItem,
@@ -35,6 +34,7 @@ from .vocabulary import (
     CATEGORIES,
     CATEGORY_LABELS,
     CAUSER_LABELS,
+    CHECKLIST_ITEMS,
     OUTCOME_LABELS,
     PLACE_LABELS,
     SEVERITIES,

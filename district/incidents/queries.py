@@ -12,7 +12,6 @@ from peewee import JOIN, SQL, Case, fn
 from .. import access, clock
 from ..db import is_sqlite
 from ..models import (
-    CHECKLIST_ITEMS,
     Incident,
     IncidentAttachment,
     IncidentChecklistItem,
@@ -25,7 +24,7 @@ from ..models import (
 )
 from ..text import fold
 from ..vocabulary import SCHOOL_LEVELS, SCHOOL_ROLES
-from .vocabulary import CATEGORY_LABELS, SEVERITY_LABELS, STATUS_LABELS
+from .vocabulary import CATEGORY_LABELS, CHECKLIST_ITEMS, SEVERITY_LABELS, STATUS_LABELS
 from .workflow import OPEN_STATUSES, fields_for, is_urgent, next_statuses
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")

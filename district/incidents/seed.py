@@ -14,7 +14,6 @@ import json
 from .. import clock
 from ..audit import record
 from ..models import (
-    CHECKLIST_ITEMS,
     Incident,
     IncidentChecklistItem,
     IncidentEvent,
@@ -25,6 +24,7 @@ from ..models import (
     User,
 )
 from ..text import clean, fold
+from .vocabulary import CHECKLIST_ITEMS
 
 CLASS_NAMES = {
     "mam_non": ["Mầm 1", "Chồi 2", "Lá 1", "Lá 3"],

@@ -14,7 +14,7 @@ from .. import access, clock
 from ..access import allow, get_visible_or_404, incidents_visible_to, schools_visible_to
 from ..files import UploadError, send_stored
 from ..forms import choices
-from ..models import CHECKLIST_ITEMS, IncidentAttachment, School
+from ..models import IncidentAttachment, School
 from ..vocabulary import OBSERVER, OFFICER, PRINCIPAL, STAFF
 from ..web import Pages, parse_id, redirect_to, render, wants_fragment
 from . import operations, queries
@@ -28,7 +28,7 @@ from .forms import (
     StatusForm,
 )
 from .suppression import shown_table, small
-from .vocabulary import LABELS, STATUS_LABELS
+from .vocabulary import CHECKLIST_ITEMS, LABELS, STATUS_LABELS
 from .workflow import is_urgent
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")

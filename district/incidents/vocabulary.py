@@ -82,6 +82,8 @@ CHECKLIST_LABELS = {
     "family_informed": _l("Đã thông báo cho gia đình"),
     "authorities_informed": _l("Đã báo cơ quan chức năng (111, công an, UBND xã)"),
 }
+# The steps of the intervention checklist, in order (DESIGN.md section 3).
+CHECKLIST_ITEMS = tuple(CHECKLIST_LABELS)
 # The fields a correction may change: their labels, and the labels of their values.
 FIELD_LABELS = {
     "occurred_at": _l("Thời điểm xảy ra"),

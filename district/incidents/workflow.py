@@ -5,6 +5,8 @@ own state asks: a reason to resolve it while intervention steps are still open, 
 docs/decisions/incident-resolve-with-open-steps.md).
 """
 
+from .vocabulary import STATUSES as STATUS_MSGIDS
+
 FORWARD = "forward"  # the principal of the school or an officer
 OFFICER_ONLY = "officer"
 
@@ -21,7 +23,7 @@ TRANSITIONS = {
     ("resolved", "handling"): (OFFICER_ONLY, ("reason",)),
     ("closed", "handling"): (OFFICER_ONLY, ("reason",)),
 }
-STATUSES = ("reported", "verifying", "handling", "referred", "resolved", "closed")
+STATUSES = tuple(STATUS_MSGIDS)  # in workflow order
 OPEN_STATUSES = ("reported", "verifying", "handling", "referred")
 URGENT_HOURS = 12  # emergency protection within 12 hours (Nghị định 56/2017/NĐ-CP)
 

@@ -4,10 +4,9 @@ reading a stored member, and what changed between two lists. Nothing here touche
 Also the refusals every roster write may raise (translated messages).
 """
 
-from ..models import MEMBER_GROUPS, TEAM_ROLES
 from ..tabular import cell_text
 from ..text import fold
-from .vocabulary import MEMBER_FIELDS
+from .vocabulary import MEMBER_FIELDS, MEMBER_GROUP_WORDS, TEAM_ROLE_WORDS
 
 
 class RosterError(ValueError):
@@ -29,9 +28,9 @@ def member_values(data):
     return {
         "full_name": text("full_name", 150),
         "position": text("position", 150),
-        "team_role": data.get("team_role") if data.get("team_role") in TEAM_ROLES else "",
+        "team_role": data.get("team_role") if data.get("team_role") in TEAM_ROLE_WORDS else "",
         "member_group": (data.get("member_group")
-                         if data.get("member_group") in MEMBER_GROUPS else ""),
+                         if data.get("member_group") in MEMBER_GROUP_WORDS else ""),
         "phone": text("phone", 40),
         "email": text("email", 200).lower(),
         "trained": bool(data.get("trained")) or trained_on is not None,

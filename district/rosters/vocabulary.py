@@ -8,6 +8,7 @@ language: a file is a document of the school).
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import N_
 from ..text import fold
 
 MAX_MEMBERS = 200
@@ -26,61 +27,41 @@ STATE_LABELS = {
 STATE_CLASSES = {"none": "state-muted", "incomplete": "state-bad", "warnings": "state-warn",
                  "complete": "state-ok"}
 
-TEAM_ROLE_LABELS = {
-    "to_truong": _l("Tổ trưởng"),
-    "to_pho": _l("Tổ phó"),
-    "thanh_vien": _l("Thành viên"),
-}
-MEMBER_GROUP_LABELS = {
-    "leadership": _l("Lãnh đạo nhà trường"),
-    "counselor": _l("Giáo viên làm công tác tư vấn"),
-    "health": _l("Nhân viên y tế"),
-    "union": _l("Phụ trách Đoàn/Đội"),
-    "parent": _l("Đại diện cha mẹ học sinh"),
-    "student": _l("Đại diện học sinh"),
-    "other": _l("Khác"),
-}
-
 # --- Words of the template and of uploaded files ----------------------------------------------
 
 SHEET_TITLE = "Tổ tư vấn"
 GUIDE_TITLE = "Hướng dẫn"
 EXAMPLE_MARK = "Ví dụ"
 YES_WORD, NO_WORD = "Có", "Không"
-TEAM_ROLE_WORDS = {"to_truong": "Tổ trưởng", "to_pho": "Tổ phó", "thanh_vien": "Thành viên"}
+# The template's words are Vietnamese whatever the reader's language (the file is filled in and
+# read back as such); pages show the same words translated (the *_LABELS derived from them).
+TEAM_ROLE_WORDS = {"to_truong": N_("Tổ trưởng"), "to_pho": N_("Tổ phó"),
+                   "thanh_vien": N_("Thành viên")}
 MEMBER_GROUP_WORDS = {
-    "leadership": "Lãnh đạo nhà trường",
-    "counselor": "Giáo viên làm công tác tư vấn",
-    "health": "Nhân viên y tế",
-    "union": "Phụ trách Đoàn/Đội",
-    "parent": "Đại diện cha mẹ học sinh",
-    "student": "Đại diện học sinh",
-    "other": "Khác",
+    "leadership": N_("Lãnh đạo nhà trường"),
+    "counselor": N_("Giáo viên làm công tác tư vấn"),
+    "health": N_("Nhân viên y tế"),
+    "union": N_("Phụ trách Đoàn/Đội"),
+    "parent": N_("Đại diện cha mẹ học sinh"),
+    "student": N_("Đại diện học sinh"),
+    "other": N_("Khác"),
 }
 # (field, header as written in the template)
 COLUMNS = (
-    ("stt", "STT"),
-    ("full_name", "Họ và tên"),
-    ("position", "Chức vụ"),
-    ("team_role", "Vai trò trong tổ"),
-    ("member_group", "Nhóm thành viên"),
-    ("phone", "Điện thoại"),
-    ("email", "Thư điện tử"),
-    ("trained", "Đã tập huấn"),
-    ("trained_on", "Ngày tập huấn"),
+    ("stt", N_("STT")),
+    ("full_name", N_("Họ và tên")),
+    ("position", N_("Chức vụ")),
+    ("team_role", N_("Vai trò trong tổ")),
+    ("member_group", N_("Nhóm thành viên")),
+    ("phone", N_("Điện thoại")),
+    ("email", N_("Thư điện tử")),
+    ("trained", N_("Đã tập huấn")),
+    ("trained_on", N_("Ngày tập huấn")),
 )
 OPTIONAL_COLUMNS = {"stt"}
-COLUMN_LABELS = {
-    "stt": _l("STT"),
-    "full_name": _l("Họ và tên"),
-    "position": _l("Chức vụ"),
-    "team_role": _l("Vai trò trong tổ"),
-    "member_group": _l("Nhóm thành viên"),
-    "phone": _l("Điện thoại"),
-    "email": _l("Thư điện tử"),
-    "trained": _l("Đã tập huấn"),
-    "trained_on": _l("Ngày tập huấn"),
-}
+TEAM_ROLE_LABELS = {code: _l(word) for code, word in TEAM_ROLE_WORDS.items()}
+MEMBER_GROUP_LABELS = {code: _l(word) for code, word in MEMBER_GROUP_WORDS.items()}
+COLUMN_LABELS = {key: _l(title) for key, title in COLUMNS}
 
 # Folded header -> field; English headers are accepted too.
 HEADER_INPUT = {fold(title): key for key, title in COLUMNS} | {

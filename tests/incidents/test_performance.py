@@ -6,14 +6,11 @@ import datetime as dt
 import pytest
 
 from district.incidents import operations, suppression
-from district.models import (
-    CHECKLIST_ITEMS,
-    INCIDENT_CATEGORIES,
-    INCIDENT_STATUSES,
-    SEVERITIES,
-    Incident,
-    IncidentChecklistItem,
-)
+from district.incidents.vocabulary import CATEGORIES, CHECKLIST_ITEMS, SEVERITIES
+from district.incidents.workflow import STATUSES
+from district.models import Incident, IncidentChecklistItem
+
+INCIDENT_CATEGORIES = tuple(CATEGORIES)
 
 
 def _rows(district, n, start, prefix, now, place, caused_by):
@@ -27,11 +24,11 @@ def _rows(district, n, start, prefix, now, place, caused_by):
         "place": place,
         "category": INCIDENT_CATEGORIES[i % len(INCIDENT_CATEGORIES)],
         "caused_by": caused_by,
-        "severity": SEVERITIES[i % 4],
+        "severity": tuple(SEVERITIES)[i % 4],
         "sensitive": i % 8 == 2,
         "summary": f"Vụ việc thử số {i}",
         "summary_search": f"vu viec thu so {i}",
-        "status": INCIDENT_STATUSES[i % 6],
+        "status": STATUSES[i % 6],
         "assignee": district.staff2.id if i % 3 == 0 else None,
         "version": 1,
         "updated_at": now,
