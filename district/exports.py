@@ -9,10 +9,23 @@ import datetime as dt
 import io
 
 import openpyxl
+from flask_babel import gettext as _
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def school_columns():
+    """The columns that name a school, first in every export of a table of schools."""
+    return [_("Mã trường"), _("Tên trường"), _("Cấp học"), _("Loại hình"), _("Xã/phường")]
+
+
+def school_cells(school):
+    return [school.code, school.name, str(LEVEL_LABELS.get(school.level, school.level)),
+            str(OWNERSHIP_LABELS.get(school.ownership, school.ownership)), school.commune]
 
 
 def _csv_value(value):

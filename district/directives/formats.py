@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import clock, exports
-from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 from .vocabulary import STATE_LABELS
 
 ALLOWED_TAGS = {
@@ -27,7 +26,7 @@ def render_markdown(text):
 
 
 def _columns():
-    return [_("Mã trường"), _("Tên trường"), _("Cấp học"), _("Loại hình"), _("Xã/phường"),
+    return exports.school_columns() + [
             _("Trạng thái"), _("Mở đọc lần đầu"), _("Người đọc"), _("Thời điểm xác nhận"),
             _("Người xác nhận"), _("Ghi chú"), _("Phản hồi"), _("Số lần nhắc"),
             _("Nhắc lần cuối"), _("Người được nhắc")]
@@ -56,8 +55,7 @@ def _response(r):
 
 
 def _row(r):
-    return [r.school.code, r.school.name, str(LEVEL_LABELS.get(r.school.level, "")),
-            str(OWNERSHIP_LABELS.get(r.school.ownership, "")), r.school.commune,
+    return exports.school_cells(r.school) + [
             str(STATE_LABELS[r.state]), clock.to_local(r.first_read_at), _name(r, "reader"),
             clock.to_local(r.acknowledged_at), _name(r, "acker"), r.ack_note, _response(r),
             r.reminders_count, clock.to_local(r.last_reminded_at), ", ".join(reminded_names(r))]

@@ -1,5 +1,6 @@
 """The roster's file formats: the workbook principals fill (the template, or the current roster
-in the template's layout), and reading an uploaded roster into member rows.
+in the template's layout), reading an uploaded roster into member rows, and the officer's
+coverage list as a spreadsheet.
 
 Reading is built on `district.tabular.read_table` (size, kind, bomb, macros, encryption,
 encodings); here are only what the roster's columns mean and how each cell converts.
@@ -20,8 +21,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .. import exports
+from ..clock import local_date
 from ..tabular import XLSX_MIME, FileRefused, Limits, cell_text, read_table
 from ..text import fold
+from .queries import state_of
+from .rules import rule_set_name
 from .vocabulary import (
     COLUMN_LABELS,
     COLUMNS,
@@ -35,13 +40,15 @@ from .vocabulary import (
     NO_WORD,
     OPTIONAL_COLUMNS,
     SHEET_TITLE,
+    STATE_LABELS,
     TEAM_ROLE_INPUT,
     TEAM_ROLE_WORDS,
     YES_INPUT,
     YES_WORD,
 )
 
-__all__ = ("XLSX_MIME", "FileRefused", "Parsed", "read_roster", "workbook")
+__all__ = ("XLSX_MIME", "FileRefused", "Parsed", "coverage_bytes", "coverage_table", "read_roster",
+           "workbook")
 
 # The sheet area read: the header, an example row, MAX_MEMBERS rows and room for blank lines.
 LIMITS = Limits(max_bytes=5 * 1024 * 1024, sheet=SHEET_TITLE, max_rows=2 * MAX_MEMBERS + 50,
@@ -326,3 +333,38 @@ def workbook(members=()):
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- The coverage list as a spreadsheet -----------------------------------------------------
+
+COVERAGE_WIDTHS = (14, 40, 16, 12, 18, 18, 10, 14, 12, 14, 18, 30)
+
+
+def coverage_table(query):
+    """The officer's coverage list as a table: one row per school of the filtered list."""
+    header = exports.school_columns() + [
+              _("Trạng thái"), _("Phiên bản"), _("Ngày cập nhật"), _("Số thành viên"),
+              _("Thành viên đã tập huấn"), _("Nhóm phải tập huấn: đã tập huấn / số thành viên"),
+              _("Bộ quy tắc")]
+    rows = []
+    for s in query:
+        state = state_of(s)
+        roster = s.roster if state != "none" else None
+        training = ((roster.result or {}).get("training") or {}) if roster else {}
+        rows.append(exports.school_cells(s) + [
+            str(STATE_LABELS[state]),
+            roster.version if roster else "",
+            local_date(roster.submitted_at) if roster else "",
+            roster.member_count if roster else 0,
+            training.get("trained", "") if roster else 0,
+            (f"{roster.trained_count}/{training['required']}" if "required" in training
+             else roster.trained_count) if roster else "",
+            rule_set_name(roster.rule_set) if roster else "",
+        ])
+    return header, rows
+
+
+def coverage_bytes(kind, header, rows):
+    if kind == "csv":
+        return exports.csv_bytes(header, rows)
+    return exports.xlsx_bytes(_("Tổ tư vấn"), header, rows, widths=COVERAGE_WIDTHS)

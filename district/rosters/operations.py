@@ -12,8 +12,7 @@ from ..clock import utcnow
 from ..db import database
 from ..files import store_bytes, upload_dir
 from ..models import Roster, RosterMember, RosterUpload, School, Setting
-from . import exports
-from .formats import XLSX_MIME, FileRefused, read_roster, workbook
+from .formats import XLSX_MIME, FileRefused, coverage_bytes, coverage_table, read_roster, workbook
 from .members import RosterError, StaleRoster, diff_members, member_dict, member_values
 from .queries import comparison, current_roster, members_of, upload_of
 from .rules import SETTING_KEY, check_roster, selectable_rule_sets
@@ -221,8 +220,8 @@ def _moved_on():
 
 def export_coverage(actor, query, filters, kind):
     """The coverage list as CSV or XLSX bytes (`kind`), with its audit entry."""
-    header, rows = exports.coverage_table(query)
-    data = exports.coverage_bytes(kind, header, rows)
+    header, rows = coverage_table(query)
+    data = coverage_bytes(kind, header, rows)
     with database.atomic():
         record("roster.export", target_type="roster", actor=actor,
                details={"format": kind, "rows": len(rows), "filters": filters})
