@@ -13,6 +13,8 @@ from flask import has_request_context, session
 from flask_babel import Babel, format_date, format_datetime
 from flask_login import current_user
 
+from . import clock
+
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 TRANSLATIONS_ROOT = Path(__file__).resolve().parent.parent / "translations"
 
@@ -64,7 +66,9 @@ def fmt_iso_local(value):
 
 def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
-    babel.init_app(app, locale_selector=select_locale)
+    # Times are shown in the office's zone: the one TIMEZONE setting (district/clock.py).
+    babel.init_app(app, locale_selector=select_locale,
+                   timezone_selector=lambda: clock.zone().key)
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["isotime"] = fmt_iso_local

@@ -47,3 +47,11 @@ def test_today_is_the_local_date(app):
     with app.app_context():
         assert clock.today() == clock.local_date(clock.utcnow())
         assert abs(clock.utc_offset_hours() - 7) < 1e-9
+
+
+def test_pages_show_times_in_the_configured_zone(app):
+    from district.i18n import fmt_datetime
+
+    app.config["TIMEZONE"] = "Asia/Tokyo"  # UTC+9, two hours ahead of Hanoi
+    with app.test_request_context("/"):
+        assert fmt_datetime(dt.datetime(2026, 12, 1, 0, 30)) == "01/12/2026 09:30"
