@@ -13,7 +13,8 @@ import pytest
 
 from district.models import User
 
-HREF = re.compile(r'href="([^"#]*)')
+# Links, and the addresses htmx fetches in place (filters, sort headers, panels).
+HREF = re.compile(r'(?:href|hx-get)="([^"#]*)')
 # Ids, codes and query strings vary; a page kind is its path with the numbers taken out.
 NUMBER = re.compile(r"/\d+")
 # How many pages of one kind to open (45 schools, dozens of directives and incidents: a few of
