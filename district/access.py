@@ -23,6 +23,7 @@ from peewee import SQL
 
 from .incidents.workflow import OFFICER_ONLY, TRANSITIONS
 from .models import (
+    AccountRequest,
     AuditEntry,
     Directive,
     Incident,
@@ -152,6 +153,54 @@ def audit_details_visible(user, entry):
     if user.role == ADMIN and entry.target_type.startswith("incident"):
         return False
     return True
+
+
+# --- Account changes that open or close the incidents (docs/decisions/0007) -------------------
+
+# Roles whose granting or taking, and whose password reset, waits for an officer's approval.
+ROLES_NEEDING_APPROVAL = (OFFICER,)
+
+
+def role_change_needs_approval(role_before, role_after):
+    """Granting or taking the officer role (the role that reads every incident)."""
+    return role_before != role_after and bool(
+        {role_before, role_after} & set(ROLES_NEEDING_APPROVAL))
+
+
+def password_reset_needs_approval(account):
+    """Resetting the password of an officer: whoever sees the new password could sign in as
+    the officer."""
+    return account.role in ROLES_NEEDING_APPROVAL
+
+
+def may_change_own_role(user):
+    """Nobody changes their own role through the application (the command line's operator
+    creates accounts directly)."""
+    return False
+
+
+def account_requests_visible_to(user):
+    """The admin follows the requests, the officers decide them; nobody else sees any."""
+    if user.role in (ADMIN, OFFICER):
+        return AccountRequest.select()
+    return nothing(AccountRequest)
+
+
+def may_decide_account_request(user, account_request):
+    """A second person: an officer who neither asked for it nor is the account it concerns."""
+    return (is_officer(user) and account_request.state == "pending"
+            and account_request.requested_by_id != user.id
+            and account_request.user_id != user.id)
+
+
+# Audit actions whose details hold what was typed at a failed sign-in (possibly a password typed
+# in the name box): stored, shown to nobody; the admin sees failures counted per address.
+TYPED_AT_SIGN_IN = frozenset({"login.failed", "login.throttled", "login.throttle_locked"})
+
+
+def audit_entry_details_visible(user, entry):
+    """`audit_details_visible`, and never the names typed at failed sign-ins."""
+    return entry.action not in TYPED_AT_SIGN_IN and audit_details_visible(user, entry)
 
 
 # --- Directives -------------------------------------------------------------------------------

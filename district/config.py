@@ -41,6 +41,8 @@ def from_environment(instance_path):
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_REQUEST_MB", "100")) * 1024 * 1024,
         "MAX_UPLOAD_MB": int(os.environ.get("MAX_UPLOAD_MB", "20")),
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
+        # Signed out this long after signing in, however active (beside the idle timeout).
+        "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "12")),
         "PREFERRED_URL_SCHEME": scheme,
         "SESSION_COOKIE_SECURE": scheme == "https",
         "SESSION_COOKIE_HTTPONLY": True,

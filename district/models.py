@@ -13,6 +13,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -121,6 +122,52 @@ class Notification(BaseModel):
 
     class Meta:
         indexes = ((("user", "read_at"), False),)
+
+
+# --- Account requests and sign-in throttling (migration 0070) ---------------------------------
+
+ACCOUNT_REQUEST_KINDS = ("create", "grant", "revoke", "reset")
+ACCOUNT_REQUEST_STATES = ("pending", "approved", "refused")
+
+
+class AccountRequest(BaseModel):
+    """A change to an account that opens or closes the incidents (the officer role, an officer's
+    password): asked by the admin, applied only when an officer approves it
+    (docs/decisions/0007-officer-role-approval.md). `details` holds what is asked: the new
+    account's fields (create), the role and school before and after (grant, revoke)."""
+
+    kind = CharField(max_length=16)
+    user = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    username = CharField(max_length=80)
+    details = JSONField(null=True)
+    requested_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    requested_at = DateTimeField(default=utcnow)
+    state = CharField(max_length=16, default="pending", index=True)
+    decided_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    decided_at = DateTimeField(null=True)
+
+
+class LoginThrottle(BaseModel):
+    """Wrong passwords from one client address for one typed name (kept as a SHA-256 of the
+    name, never the name): five lock that pair, not the account
+    (docs/decisions/0006-login-throttling.md)."""
+
+    ip = CharField(max_length=64)
+    name_hash = CharField(max_length=64)
+    failures = IntegerField(default=0)
+    last_failure_at = DateTimeField(default=utcnow)
+    locked_until = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("ip", "name_hash"), True),)
+
+
+class RateLimitCounter(BaseModel):
+    """The rate limiter's counters (district.ratelimit), shared by every worker and host."""
+
+    key = CharField(max_length=255, unique=True)
+    count = IntegerField(default=0)
+    expires_at = FloatField(index=True)  # seconds since the epoch
 
 
 class Setting(BaseModel):
@@ -386,6 +433,9 @@ ALL_MODELS = [
     AuditEntry,
     Notification,
     Setting,
+    AccountRequest,
+    LoginThrottle,
+    RateLimitCounter,
     StoredFile,
     Directive,
     DirectiveRevision,

@@ -1,10 +1,13 @@
 """Sessions, sign-in state and HTTP security headers.
 
 - Sessions are signed cookies (HttpOnly, SameSite=Lax, Secure over HTTPS) that end after
-  SESSION_IDLE_MINUTES without a request; the notification bell's polling does not count as
-  activity, so an open tab does not keep a session alive forever.
+  SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after signing in however active;
+  the notification bell's polling does not count as activity, so an open tab does not keep a
+  session alive forever.
+- A session ends at its next request when the account, or the account's school, is deactivated.
 - A user whose password must change is sent to the change form before anything else.
-- The Content Security Policy allows no inline script or style and no other origin.
+- The Content Security Policy allows no inline script or style and no other origin; served over
+  HTTPS, browsers are told to use nothing else (HSTS).
 """
 
 import datetime as dt
@@ -20,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from .access import PUBLIC, view_access
 from .extensions import login_manager
-from .models import User
+from .models import School, User
 from .web import redirect_to
 
 CSP = (
@@ -39,10 +42,13 @@ def load_user(token):
         user_id, version = (int(part) for part in token.split(":"))
     except ValueError:
         return None
-    user = User.get_or_none(User.id == user_id)
-    if user is None or user.session_version != version or not user.active:
-        return None
-    return user
+    # One query: the account, if active, of an active school (or of none), at this version.
+    active_schools = School.select(School.id).where(School.active == True)  # noqa: E712
+    return (User.select()
+            .where(User.id == user_id, User.session_version == version,
+                   User.active == True,  # noqa: E712
+                   User.school.is_null() | User.school.in_(active_schools))
+            .first())
 
 
 def _page_to_come_back_to():
@@ -81,6 +87,13 @@ def _idle_timeout():
         flash(_("Phiên làm việc đã hết hạn vì lâu không thao tác. Vui lòng đăng nhập lại."),
               "warning")
         return send_to("auth.login", next=_page_to_come_back_to())
+    # A session without its sign-in time predates the absolute lifetime: it ends too.
+    hours = current_app.config["SESSION_MAX_HOURS"]
+    if now - session.get("signed_in_at", 0) > hours * 3600:
+        logout_user()
+        session.clear()
+        flash(_("Phiên đăng nhập đã quá %(n)d giờ. Vui lòng đăng nhập lại.", n=hours), "warning")
+        return send_to("auth.login", next=_page_to_come_back_to())
     if not getattr(view, "passive", False):
         session["last_seen"] = now
     return None
@@ -111,6 +124,9 @@ def _headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
+    if request.is_secure or current_app.config["PREFERRED_URL_SCHEME"] == "https":
+        # A year; no includeSubDomains: other hosts of the office's domain are not ours to bind.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 

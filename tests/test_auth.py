@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from district.models import AuditEntry, User, utcnow
+from district.auth.throttle import name_hash
+from district.models import AuditEntry, LoginThrottle, User, utcnow
 from tests.conftest import PASSWORD
 
 
@@ -30,27 +31,30 @@ def test_wrong_password_is_refused_with_a_message(district, auth):
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.get_data(as_text=True)
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(district, auth):
+def test_five_wrong_passwords_lock_this_address_for_this_name_for_fifteen_minutes(district,
+                                                                                 auth):
     for _ in range(4):
         auth.login(district.staff, "wrong")
     response = auth.login(district.staff, "wrong")
-    assert "Tài khoản tạm khoá" in response.get_data(as_text=True)
-    user = User.get_by_id(district.staff.id)
-    remaining = user.locked_until - utcnow()
+    assert "Đã nhập sai nhiều lần từ máy này" in response.get_data(as_text=True)
+    lock = LoginThrottle.get(LoginThrottle.name_hash == name_hash(district.staff.username))
+    remaining = lock.locked_until - utcnow()
     assert dt.timedelta(minutes=14) < remaining <= dt.timedelta(minutes=15)
 
-    # Even the right password is refused while locked.
+    # Even the right password is refused from this address while locked.
     response = auth.login(district.staff, PASSWORD)
     assert response.status_code == 422
-    assert "Tài khoản tạm khoá" in response.get_data(as_text=True)
+    assert "Đã nhập sai nhiều lần từ máy này" in response.get_data(as_text=True)
     actions = audit_actions(district.staff)
-    assert actions.count("login.failed") == 5
-    assert "account.locked" in actions and actions[-1] == "login.refused_locked"
+    assert actions.count("login.failed") == 5 and "login.throttle_locked" in actions
+    assert audit_actions()[-1] == "login.throttled"
+    # The account itself is not locked.
+    assert User.get_by_id(district.staff.id).locked_until is None
 
 
 def test_concurrent_wrong_passwords_all_count_and_lock(app, district):
-    """Eight guesses at once: none fails with an error, every one is audited, the account
-    ends up locked (the counter is incremented in the database, not read and rewritten)."""
+    """Eight guesses at once: none fails with an error, every one is audited, the pair ends up
+    locked (the counter is incremented in the database, not read and rewritten)."""
     import threading
 
     statuses = []
@@ -66,13 +70,15 @@ def test_concurrent_wrong_passwords_all_count_and_lock(app, district):
     for t in threads:
         t.join()
     assert sorted(statuses) == [422] * 8
-    assert User.get_by_id(district.staff.id).locked_until is not None
+    assert LoginThrottle.select().where(LoginThrottle.locked_until.is_null(False)).exists()
     assert audit_actions(district.staff).count("login.failed") >= 5
 
 
 def test_the_lock_ends_after_its_time(district, auth):
-    User.update(locked_until=utcnow() - dt.timedelta(seconds=1)).where(
-        User.id == district.staff.id).execute()
+    for _ in range(5):
+        auth.login(district.staff, "wrong")
+    assert auth.login(district.staff).status_code == 422
+    LoginThrottle.update(locked_until=utcnow() - dt.timedelta(seconds=1)).execute()
     assert auth.login(district.staff).status_code == 302
 
 

@@ -4,12 +4,22 @@ with its audit entry."""
 from flask_babel import gettext as _
 from peewee import DatabaseError, IntegrityError
 
+from ..access import (
+    ROLES_NEEDING_APPROVAL,
+    may_change_own_role,
+    may_decide_account_request,
+    password_reset_needs_approval,
+    role_change_needs_approval,
+)
 from ..audit import changes, record
 from ..auth.passwords import hash_password, temporary_password
+from ..auth.throttle import forget_name
 from ..clock import utcnow
 from ..db import database
-from ..models import School, User
-from ..vocabulary import ROLES, SCHOOL_ROLES
+from ..i18n import N_
+from ..models import AccountRequest, School, User
+from ..notifications.operations import notify, users_with_role
+from ..vocabulary import OFFICER, ROLES, SCHOOL_ROLES
 from .values import (
     SCHOOL_FIELDS,
     AdminError,
@@ -18,6 +28,7 @@ from .values import (
     school_values,
     user_values,
 )
+from .vocabulary import REQUEST_NOTICES
 
 # --- Schools ----------------------------------------------------------------------------------
 
@@ -54,8 +65,14 @@ def update_school(actor, school, data):
 
 
 def set_school_active(actor, school, active):
+    """Deactivating a school cuts off its accounts at once: they cannot sign in (auth) and their
+    open sessions end (the session loader refuses them; their session version moves too, so
+    reopening the school does not bring old sessions back)."""
     with database.atomic():
         School.update(active=active, updated_at=utcnow()).where(School.id == school.id).execute()
+        if not active:
+            User.update(session_version=User.session_version + 1).where(
+                User.school == school.id).execute()
         record("school.activate" if active else "school.deactivate", target=school, actor=actor)
 
 
@@ -96,20 +113,26 @@ def _resolve_school(values, data):
 
 def create_user(actor, data, password=None):
     """Create an account; it must change the password at first sign-in. Returns the user (with
-    `.temporary_password` set when one was generated)."""
+    `.temporary_password` set when one was generated).
+
+    An officer account asked for through the application (`actor` set) is not created: the
+    request waits for an officer's approval and is returned instead (an AccountRequest). The
+    command line (`actor` None: whoever runs it is the operator) creates it at once."""
     values = user_values(data)
     if not values["username"]:
         raise AdminError(_("Thiếu tên đăng nhập."), "username")
     if not values["full_name"]:
         raise AdminError(_("Thiếu họ và tên."), "full_name")
+    if actor is not None and role_change_needs_approval(None, values["role"]):
+        return _request_account(actor, values)
     temporary = password or temporary_password()
+    password_hash = hash_password(temporary)
     with database.atomic():
         school = _resolve_school(values, data)
-        if User.select().where(User.username == values["username"]).exists():
-            raise AdminError(_("Tên đăng nhập %(u)s đã có.", u=values["username"]), "username")
+        _check_username_free(values["username"])
         user = User.create(
             school=school,
-            password_hash=hash_password(temporary),
+            password_hash=password_hash,
             must_change_password=True,
             **values,
         )
@@ -120,18 +143,38 @@ def create_user(actor, data, password=None):
     return user
 
 
+def _check_username_free(username):
+    if User.select().where(User.username == username).exists():
+        raise AdminError(_("Tên đăng nhập %(u)s đã có.", u=username), "username")
+
+
 def update_user(actor, user, data):
+    """Save an account's fields. A change of role to or from officer is not made: it becomes a
+    request waiting for an officer's approval (`.pending_request` of the returned user); the
+    other fields are saved at once. Nobody changes their own role."""
     values = user_values({**data, "username": user.username})
+    if values["role"] != user.role and actor is not None and actor.id == user.id \
+            and not may_change_own_role(actor):
+        raise AdminError(_("Bạn không thể tự đổi vai trò của mình."), "role")
+    requested = actor is not None and role_change_needs_approval(user.role, values["role"])
     with database.atomic():
         school = _resolve_school(values, data)
+        school_id = school.id if school else None
+        pending = None
+        if requested:
+            # The role (and the school that goes with it) wait for the approval.
+            pending = _request_role(actor, user, values["role"], school)
+            values["role"], school_id = user.role, user.school_id
         new = {k: values[k] for k in
                ("full_name", "email", "phone", "role", "name_key", "name_search")}
         diff = changes(user, {k: new[k] for k in ("full_name", "email", "phone", "role")})
-        if (user.school_id or None) != (school.id if school else None):
-            diff["school"] = [user.school_id, school.id if school else None]
-        User.update(school=school, **new).where(User.id == user.id).execute()
+        if (user.school_id or None) != school_id:
+            diff["school"] = [user.school_id, school_id]
+        User.update(school=school_id, **new).where(User.id == user.id).execute()
         record("user.update", target=user, actor=actor, details=diff)
-    return User.get_by_id(user.id)
+    fresh = User.get_by_id(user.id)
+    fresh.pending_request = pending
+    return fresh
 
 
 def set_user_active(actor, user, active):
@@ -145,15 +188,169 @@ def set_user_active(actor, user, active):
 
 
 def reset_password(actor, user):
-    """A new temporary password that must be changed at the next sign-in; ends open sessions."""
+    """A new temporary password that must be changed at the next sign-in; ends open sessions.
+    An officer's password is not reset this way (whoever sees the new password could sign in as
+    the officer): `request_password_reset`, approved by another officer."""
+    if actor is not None and password_reset_needs_approval(user):
+        raise AdminError(_("Mật khẩu của chuyên viên chỉ được đặt lại khi một chuyên viên "
+                           "khác duyệt yêu cầu."))
     temporary = temporary_password()
+    password_hash = hash_password(temporary)
     with database.atomic():
-        User.update(
-            password_hash=hash_password(temporary),
-            must_change_password=True,
-            failed_logins=0,
-            locked_until=None,
-            session_version=User.session_version + 1,
-        ).where(User.id == user.id).execute()
+        _set_temporary_password(user, password_hash)
         record("user.reset_password", target=user, actor=actor)
     return temporary
+
+
+def _set_temporary_password(user, password_hash):
+    User.update(
+        password_hash=password_hash,
+        must_change_password=True,
+        failed_logins=0,
+        locked_until=None,
+        session_version=User.session_version + 1,
+    ).where(User.id == user.id).execute()
+    forget_name(user.username)
+
+
+# --- Requests an officer approves (docs/decisions/0007-officer-role-approval.md) ---------------
+
+
+def _link(account_request):
+    return f"/admin/requests/{account_request.id}"
+
+
+def _tell_officers(account_request, message, **params):
+    """Every officer, and the one who asked, hears of each request and each decision."""
+    people = users_with_role(OFFICER)
+    if account_request.requested_by_id:
+        people.append(account_request.requested_by_id)
+    notify(people, f"account_request.{account_request.state}", message, _link(account_request),
+           username=account_request.username, **params)
+
+
+def _check_none_pending(user):
+    if AccountRequest.select().where(AccountRequest.user == user.id,
+                                     AccountRequest.state == "pending").exists():
+        raise AdminError(_("Tài khoản %(u)s đã có một yêu cầu đang chờ duyệt.", u=user.username))
+
+
+def _new_request(actor, kind, user, username, details):
+    account_request = AccountRequest.create(kind=kind, user=user, username=username,
+                                            details=details, requested_by=actor)
+    record("account_request.create", target=account_request, actor=actor,
+           details={"kind": kind, "username": username,
+                    **{k: v for k, v in details.items() if k in ("from", "to")}})
+    _tell_officers(account_request, REQUEST_NOTICES[kind], actor=actor.full_name)
+    return account_request
+
+
+def _request_account(actor, values):
+    with database.atomic():
+        _check_username_free(values["username"])
+        pending = AccountRequest.select().where(
+            AccountRequest.kind == "create", AccountRequest.username == values["username"],
+            AccountRequest.state == "pending")
+        if pending.exists():
+            raise AdminError(_("Tài khoản %(u)s đã có một yêu cầu đang chờ duyệt.",
+                               u=values["username"]), "username")
+        return _new_request(actor, "create", None, values["username"], dict(values))
+
+
+def _request_role(actor, user, role, school):
+    """Inside update_user's transaction."""
+    _check_none_pending(user)
+    kind = "grant" if role in ROLES_NEEDING_APPROVAL else "revoke"
+    return _new_request(actor, kind, user, user.username,
+                        {"from": user.role, "to": role,
+                         "school_id": school.id if school else None})
+
+
+def request_password_reset(actor, user):
+    with database.atomic():
+        _check_none_pending(user)
+        return _new_request(actor, "reset", user, user.username, {})
+
+
+def approve_request(officer, account_request):
+    """Apply the request as the approving officer. Returns the temporary password when the
+    request gives an account a new one (a new officer, a granted role, a reset): it is shown to
+    the approving officer only, never to the admin who asked."""
+    kind = account_request.kind
+    temporary = temporary_password() if kind in ("create", "grant", "reset") else None
+    password_hash = hash_password(temporary) if temporary else None
+    with database.atomic():
+        _decide(officer, account_request, "approved")
+        details = account_request.details or {}
+        if kind == "create":
+            _check_username_free(account_request.username)
+            values = {k: details.get(k, "") for k in
+                      ("username", "full_name", "email", "phone", "role", "name_key",
+                       "name_search")}
+            user = User.create(password_hash=password_hash, must_change_password=True,
+                               **values)
+            AccountRequest.update(user=user).where(
+                AccountRequest.id == account_request.id).execute()
+            record("user.create", target=user, actor=officer,
+                   details={"username": user.username, "role": user.role,
+                            "request": account_request.id})
+        else:
+            user = User.get_by_id(account_request.user_id)
+            if kind == "reset":
+                _set_temporary_password(user, password_hash)
+                record("user.reset_password", target=user, actor=officer,
+                       details={"request": account_request.id})
+            else:
+                _apply_role(officer, account_request, user, details, password_hash)
+        record("account_request.approve", target=account_request, actor=officer,
+               details={"kind": kind, "username": account_request.username})
+        account_request.state = "approved"
+        _tell_officers(account_request,
+                       N_("%(officer)s đã duyệt yêu cầu về tài khoản %(username)s."),
+                       officer=officer.full_name)
+    return temporary
+
+
+def _apply_role(officer, account_request, user, details, password_hash):
+    if user.role != details.get("from"):
+        raise AdminError(_("Vai trò của tài khoản đã đổi từ khi có yêu cầu; yêu cầu không còn "
+                           "áp dụng được. Hãy từ chối nó."))
+    school = None
+    if details.get("school_id"):
+        school = School.get_or_none(School.id == details["school_id"], School.active == True)  # noqa: E712
+        if school is None:
+            raise AdminError(_("Trường của tài khoản đã ngừng hoạt động; yêu cầu không còn áp "
+                               "dụng được. Hãy từ chối nó."))
+    update = {User.role: details["to"], User.school: school,
+              User.session_version: User.session_version + 1}
+    if password_hash:
+        # The account may have a password the admin knows (set by a reset): whoever becomes
+        # an officer starts from a password only the approving officer has seen.
+        update.update({User.password_hash: password_hash, User.must_change_password: True})
+        forget_name(user.username)
+    User.update(update).where(User.id == user.id).execute()
+    record("user.update", target=user, actor=officer,
+           details={"role": [details["from"], details["to"]],
+                    "school": [user.school_id, school.id if school else None],
+                    "request": account_request.id})
+
+
+def refuse_request(officer, account_request):
+    with database.atomic():
+        _decide(officer, account_request, "refused")
+        record("account_request.refuse", target=account_request, actor=officer,
+               details={"kind": account_request.kind, "username": account_request.username})
+        account_request.state = "refused"
+        _tell_officers(account_request,
+                       N_("%(officer)s đã từ chối yêu cầu về tài khoản %(username)s."),
+                       officer=officer.full_name)
+
+
+def _decide(officer, account_request, state):
+    """Settled in the database: only one decision is ever taken on a request."""
+    if not may_decide_account_request(officer, account_request):
+        raise AdminError(_("Bạn không thể duyệt yêu cầu này: cần một chuyên viên khác."))
+    decided = AccountRequest.update(state=state, decided_by=officer, decided_at=utcnow()).where(
+        AccountRequest.id == account_request.id, AccountRequest.state == "pending").execute()
+    if not decided:
+        raise AdminError(_("Yêu cầu này đã được xử lý."))

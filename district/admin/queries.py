@@ -2,11 +2,17 @@
 Each list is one query for its rows (schools and users joined, never one query per row) and
 one count."""
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
-from ..access import audit_visible_to, schools_visible_to, users_visible_to
+from ..access import (
+    TYPED_AT_SIGN_IN,
+    account_requests_visible_to,
+    audit_visible_to,
+    schools_visible_to,
+    users_visible_to,
+)
 from ..clock import day_range
-from ..models import AuditEntry, School, User
+from ..models import AccountRequest, AuditEntry, School, User
 from ..text import fold
 
 SCHOOL_STATUSES = ("active", "inactive", "all")
@@ -57,3 +63,48 @@ def active_schools():
     """(id, name) of the schools an account may be attached to, in Vietnamese order."""
     rows = School.select(School.id, School.name).where(School.active == True)  # noqa: E712
     return [(s.id, s.name) for s in rows.order_by(School.name_key)]
+
+
+def failed_sign_ins(user, first=None, last=None):
+    """Failed sign-ins counted per client address (newest first), never the names typed: one
+    row per address with its count, how many of them named an account, and the first and last
+    time; `first`/`last` are local days (included)."""
+    entries = audit_visible_to(user).where(AuditEntry.action.in_(sorted(TYPED_AT_SIGN_IN)),
+                                           AuditEntry.action != "login.throttle_locked")
+    start, end = day_range(first, last)
+    if start:
+        entries = entries.where(AuditEntry.at >= start)
+    if end:
+        entries = entries.where(AuditEntry.at < end)
+    return (entries.select(AuditEntry.ip,
+                           fn.COUNT(AuditEntry.id).filter(AuditEntry.action == "login.failed")
+                           .alias("failures"),
+                           fn.COUNT(AuditEntry.id).filter(AuditEntry.action == "login.throttled")
+                           .alias("refused"),
+                           fn.MIN(AuditEntry.at).alias("first_at"),
+                           fn.MAX(AuditEntry.at).alias("last_at"))
+            .group_by(AuditEntry.ip)
+            .order_by(fn.MAX(AuditEntry.at).desc(), AuditEntry.ip)
+            .dicts())
+
+
+def account_requests(user, state="pending"):
+    """The account requests `user` may see, pending first then newest, with who asked."""
+    asker = User.alias()
+    query = (account_requests_visible_to(user)
+             .select(AccountRequest, asker)
+             .join(asker, JOIN.LEFT_OUTER, on=(AccountRequest.requested_by == asker.id)))
+    if state == "pending":
+        query = query.where(AccountRequest.state == "pending")
+    return query.order_by(AccountRequest.requested_at.desc(), AccountRequest.id.desc())
+
+
+def pending_request_count(user):
+    return account_requests_visible_to(user).where(AccountRequest.state == "pending").count()
+
+
+def pending_request_for(user, account):
+    """The pending request about `account`, if any (the account's page says it waits)."""
+    return (account_requests_visible_to(user)
+            .where(AccountRequest.user == account.id, AccountRequest.state == "pending")
+            .first())

@@ -6,19 +6,30 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import (
+    TYPED_AT_SIGN_IN,
+    account_requests_visible_to,
     allow,
-    audit_details_visible,
+    audit_entry_details_visible,
     get_visible_or_404,
+    may_decide_account_request,
+    password_reset_needs_approval,
     schools_visible_to,
     users_visible_to,
 )
 from ..forms import choices
+from ..models import AccountRequest
 from ..tabular import FileRefused
 from ..vocabulary import ADMIN, LEVEL_LABELS, OFFICER, OWNERSHIP_LABELS, ROLE_LABELS
 from ..web import Pages, redirect_to, render
 from . import formats, operations, queries
 from .forms import AuditFilterForm, SchoolForm, SchoolImportForm, UserForm
 from .values import AdminError
+from .vocabulary import (
+    REQUEST_FILTERS,
+    REQUEST_KIND_LABELS,
+    REQUEST_STATE_CLASSES,
+    REQUEST_STATE_LABELS,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -130,18 +141,37 @@ def _user_form(**kwargs):
 def users():
     args = {"q": request.args.get("q", ""), "role": request.args.get("role", "")}
     pages = Pages(queries.users(current_user, **args))
-    return render("admin/users.html", block="results", pages=pages, args=args, roles=ROLE_LABELS)
+    return render("admin/users.html", block="results", pages=pages, args=args, roles=ROLE_LABELS,
+                  pending=queries.pending_request_count(current_user))
+
+
+def _requested(account_request):
+    flash(_("Đã gửi đề nghị %(kind)s cho %(u)s. Thay đổi chỉ có hiệu lực khi một chuyên viên "
+            "duyệt.", kind=REQUEST_KIND_LABELS[account_request.kind],
+            u=account_request.username), "info")
+    return redirect_to(url_for(".request_detail", request_id=account_request.id))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @allow(ADMIN)
 def user_new():
     form = _user_form()
-    user = _saved(form, lambda: operations.create_user(current_user, form.data), "username")
-    if user:
-        return render("admin/user_created.html", user=user,
-                          password=user.temporary_password, status=201)
-    return render("admin/user_form.html", form=form, user=None, status=_status(form))
+    saved = _saved(form, lambda: operations.create_user(current_user, form.data), "username")
+    if isinstance(saved, AccountRequest):
+        return _requested(saved)
+    if saved:
+        return render("admin/user_created.html", user=saved,
+                      password=saved.temporary_password, status=201)
+    return render("admin/user_form.html", form=form, user=None, status=_status(form),
+                  **_account_flags(None))
+
+
+def _account_flags(user):
+    """What the account's page says about changes that wait for an officer's approval."""
+    return {
+        "reset_needs_approval": bool(user) and password_reset_needs_approval(user),
+        "pending": user and queries.pending_request_for(current_user, user),
+    }
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -149,10 +179,15 @@ def user_new():
 def user_edit(user_id):
     user = get_visible_or_404(users_visible_to(current_user), user_id)
     form = _user_form(obj=user, school_id=str(user.school_id or ""))
-    if _saved(form, lambda: operations.update_user(current_user, user, form.data), "full_name"):
+    saved = _saved(form, lambda: operations.update_user(current_user, user, form.data),
+                   "full_name")
+    if saved and saved.pending_request:
+        return _requested(saved.pending_request)
+    if saved:
         flash(_("Đã lưu thay đổi."), "success")
         return redirect_to(url_for(".users"))
-    return render("admin/user_form.html", form=form, user=user, status=_status(form))
+    return render("admin/user_form.html", form=form, user=user, status=_status(form),
+                  **_account_flags(user))
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -172,8 +207,72 @@ def user_active(user_id):
 @allow(ADMIN)
 def user_reset_password(user_id):
     user = get_visible_or_404(users_visible_to(current_user), user_id)
-    password = operations.reset_password(current_user, user)
+    try:
+        if password_reset_needs_approval(user):
+            return _requested(operations.request_password_reset(current_user, user))
+        password = operations.reset_password(current_user, user)
+    except AdminError as exc:
+        flash(str(exc), "error")
+        return redirect_to(url_for(".user_edit", user_id=user.id))
     return render("admin/user_created.html", user=user, password=password, reset=True)
+
+
+# --- Account requests an officer approves (docs/decisions/0007) --------------------------------
+
+
+@bp.get("/requests")
+@allow(ADMIN, OFFICER)
+def requests():
+    state = request.args.get("state", "pending")
+    args = {"state": state if state in REQUEST_FILTERS else "pending"}
+    pages = Pages(queries.account_requests(current_user, **args))
+    return render("admin/requests.html", block="results", pages=pages, args=args,
+                  filters=REQUEST_FILTERS, kinds=REQUEST_KIND_LABELS,
+                  states=REQUEST_STATE_LABELS, state_classes=REQUEST_STATE_CLASSES)
+
+
+def _request_page(account_request, **context):
+    return render("admin/request.html", item=account_request, kinds=REQUEST_KIND_LABELS,
+                  states=REQUEST_STATE_LABELS, state_classes=REQUEST_STATE_CLASSES,
+                  roles=ROLE_LABELS,
+                  may_decide=may_decide_account_request(current_user, account_request),
+                  **context)
+
+
+@bp.get("/requests/<int:request_id>")
+@allow(ADMIN, OFFICER)
+def request_detail(request_id):
+    return _request_page(get_visible_or_404(account_requests_visible_to(current_user),
+                                            request_id))
+
+
+@bp.post("/requests/<int:request_id>/approve")
+@allow(OFFICER)
+def request_approve(request_id):
+    account_request = get_visible_or_404(account_requests_visible_to(current_user), request_id)
+    try:
+        password = operations.approve_request(current_user, account_request)
+    except AdminError as exc:
+        flash(str(exc), "error")
+        return redirect_to(url_for(".request_detail", request_id=request_id))
+    fresh = get_visible_or_404(account_requests_visible_to(current_user), request_id)
+    if password:
+        return _request_page(fresh, password=password)
+    flash(_("Đã duyệt yêu cầu."), "success")
+    return redirect_to(url_for(".request_detail", request_id=request_id))
+
+
+@bp.post("/requests/<int:request_id>/refuse")
+@allow(OFFICER)
+def request_refuse(request_id):
+    account_request = get_visible_or_404(account_requests_visible_to(current_user), request_id)
+    try:
+        operations.refuse_request(current_user, account_request)
+    except AdminError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Đã từ chối yêu cầu."), "success")
+    return redirect_to(url_for(".request_detail", request_id=request_id))
 
 
 # --- Audit log --------------------------------------------------------------------------------
@@ -189,4 +288,17 @@ def audit():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render("admin/audit.html", block="results", form=form, args=args,
                   pages=Pages(entries, per_page=AUDIT_PAGE_SIZE),
-                  details_visible=lambda entry: audit_details_visible(current_user, entry))
+                  details_visible=lambda entry: audit_entry_details_visible(current_user, entry),
+                  typed_at_sign_in=TYPED_AT_SIGN_IN)
+
+
+@bp.get("/audit/sign-ins")
+@allow(ADMIN)
+def failed_sign_ins():
+    """Failed sign-ins counted per client address; the names typed are shown to nobody."""
+    form = AuditFilterForm(request.args)
+    form.validate()
+    rows = queries.failed_sign_ins(current_user, form.date_from.data, form.date_to.data)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render("admin/sign_ins.html", block="results", form=form, args=args,
+                  pages=Pages(rows, per_page=AUDIT_PAGE_SIZE))

@@ -40,10 +40,11 @@ def login():
     if form.validate_on_submit():
         result = operations.authenticate(form.username.data, form.password.data)
         if result.locked_until:
+            # The same words whether the name is an account or not (throttle.py).
             form.password.errors.append(
                 _(
-                    "Tài khoản tạm khoá vì nhập sai mật khẩu nhiều lần. "
-                    "Vui lòng thử lại sau %(time)s.",
+                    "Đã nhập sai nhiều lần từ máy này. Vui lòng thử lại sau %(time)s, hoặc "
+                    "liên hệ quản trị hệ thống.",
                     time=fmt_datetime(result.locked_until),
                 )
             )
@@ -53,7 +54,7 @@ def login():
             session.clear()
             login_user(result.user)
             session.permanent = True
-            session["last_seen"] = int(time.time())
+            session["last_seen"] = session["signed_in_at"] = int(time.time())
             if result.user.must_change_password:
                 return redirect_to(url_for("auth.change_password"))
             return redirect_to(safe_next(form.next.data) or url_for("main.home"))

@@ -1,0 +1,234 @@
+"""Issue 11: account management never opens the incidents. Granting or taking the officer role
+and resetting an officer's password take effect only when another officer approves; the admin
+never changes their own role; every request and decision notifies the officers and is audited;
+the temporary password goes to the approving officer, never to the admin."""
+
+import re
+
+import pytest
+
+from district.models import AccountRequest, AuditEntry, Notification, User
+from tests.conftest import PASSWORD
+
+
+def new_officer_form(**fields):
+    return {"username": "chuyenvien9", "full_name": "Đặng Thu Trang", "role": "officer",
+            "school_id": "", "email": "", "phone": "", **fields}
+
+
+def the_request():
+    return AccountRequest.select().order_by(AccountRequest.id.desc()).get()
+
+
+def temporary_password(response):
+    found = re.search(r'id="temporary-password">([^<]+)<', response.get_data(as_text=True))
+    return found and found.group(1)
+
+
+def officers_notified(district, link):
+    return {n.user_id for n in Notification.select().where(Notification.link == link)} >= {
+        district.officer.id, district.officer2.id}
+
+
+def test_an_officer_account_the_admin_asks_for_exists_only_once_an_officer_approves(
+        district, login_as, client):
+    admin = login_as(district.admin)
+    response = admin.post("/admin/users/new", data=new_officer_form())
+    assert response.status_code == 302
+    # No account yet, and no password for the admin to sign in with.
+    assert not User.select().where(User.username == "chuyenvien9").exists()
+    assert temporary_password(response) is None
+    request = the_request()
+    assert (request.kind, request.state, request.username) == ("create", "pending", "chuyenvien9")
+    page = admin.get(response.location).get_data(as_text=True)
+    assert "Chờ duyệt" in page and 'id="temporary-password"' not in page
+    assert 'action="/admin/requests/' not in page  # the admin cannot approve it
+    assert admin.post(f"/admin/requests/{request.id}/approve").status_code == 404
+    assert officers_notified(district, f"/admin/requests/{request.id}")
+
+    officer = login_as(district.officer)
+    approved = officer.post(f"/admin/requests/{request.id}/approve")
+    assert approved.status_code == 200
+    password = temporary_password(approved)
+    user = User.get(User.username == "chuyenvien9")
+    assert user.role == "officer" and user.must_change_password
+    assert AccountRequest.get_by_id(request.id).state == "approved"
+    assert "Đã duyệt" in admin.get(f"/admin/requests/{request.id}").get_data(as_text=True)
+    assert 'id="temporary-password"' not in admin.get(
+        f"/admin/requests/{request.id}").get_data(as_text=True)
+    # The new officer signs in with the password only the approving officer saw.
+    assert client.post("/login", data={"username": "chuyenvien9", "password": password}
+                       ).location == "/account/password"
+    actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
+    assert {"account_request.create", "account_request.approve", "user.create"} <= set(actions)
+    created = AuditEntry.get(AuditEntry.action == "user.create")
+    assert created.actor_id == district.officer.id
+
+
+def test_the_admin_cannot_give_an_account_the_officer_role(district, login_as, client):
+    admin = login_as(district.admin)
+    response = admin.post(f"/admin/users/{district.observer.id}", data={
+        "full_name": "Phạm Quốc Việt (đã sửa)", "role": "officer", "school_id": "", "email": "",
+        "phone": ""})
+    assert response.status_code == 302
+    observer = User.get_by_id(district.observer.id)
+    assert observer.role == "observer"
+    assert observer.full_name == "Phạm Quốc Việt (đã sửa)"  # the other fields are saved
+    request = the_request()
+    assert (request.kind, request.details["from"], request.details["to"]) == (
+        "grant", "observer", "officer")
+    # Nothing opens for the observer until an officer approves.
+    assert login_as(district.observer).get("/incidents/").status_code != 200
+
+    approved = login_as(district.officer2).post(f"/admin/requests/{request.id}/approve")
+    password = temporary_password(approved)
+    promoted = User.get_by_id(district.observer.id)
+    assert promoted.role == "officer" and promoted.must_change_password
+    # Whoever knew the old password (e.g. after an admin reset) no longer signs in with it.
+    fresh = district.observer.username
+    assert client.post("/login", data={"username": fresh, "password": PASSWORD}
+                       ).status_code == 422
+    assert client.post("/login", data={"username": fresh, "password": password}
+                       ).status_code == 302
+
+
+def test_taking_the_officer_role_also_waits_for_an_officer(district, login_as):
+    admin = login_as(district.admin)
+    admin.post(f"/admin/users/{district.officer2.id}", data={
+        "full_name": district.officer2.full_name, "role": "principal",
+        "school_id": str(district.secondary.id), "email": "", "phone": ""})
+    assert User.get_by_id(district.officer2.id).role == "officer"
+    request = the_request()
+    assert request.kind == "revoke"
+    # The officer it concerns is not the second person.
+    assert "Đã duyệt" not in login_as(district.officer2).post(
+        f"/admin/requests/{request.id}/approve", follow_redirects=True).get_data(as_text=True)
+    assert AccountRequest.get_by_id(request.id).state == "pending"
+    login_as(district.officer).post(f"/admin/requests/{request.id}/approve")
+    changed = User.get_by_id(district.officer2.id)
+    assert changed.role == "principal" and changed.school_id == district.secondary.id
+
+
+def test_the_admin_never_changes_their_own_role(district, login_as):
+    admin = login_as(district.admin)
+    for role in ("officer", "observer"):
+        response = admin.post(f"/admin/users/{district.admin.id}", data={
+            "full_name": district.admin.full_name, "role": role, "school_id": "", "email": "",
+            "phone": ""})
+        assert response.status_code == 422
+        assert "Bạn không thể tự đổi vai trò của mình." in response.get_data(as_text=True)
+    assert User.get_by_id(district.admin.id).role == "admin"
+    assert AccountRequest.select().count() == 0
+
+
+def test_resetting_an_officers_password_gives_the_admin_nothing(district, login_as, client):
+    officer_session = login_as(district.officer)
+    admin = login_as(district.admin)
+    response = admin.post(f"/admin/users/{district.officer.id}/reset-password")
+    assert response.status_code == 302 and temporary_password(response) is None
+    assert 'id="temporary-password"' not in admin.get(response.location).get_data(as_text=True)
+    # Nothing changed yet: the officer's password and session still hold.
+    assert officer_session.get("/").status_code == 200
+    assert client.post("/login", data={"username": district.officer.username,
+                                       "password": PASSWORD}).status_code == 302
+    request = the_request()
+    assert request.kind == "reset"
+    # A second request for the same account while one waits is refused.
+    admin.post(f"/admin/users/{district.officer.id}/reset-password")
+    assert AccountRequest.select().count() == 1
+
+    approved = login_as(district.officer2).post(f"/admin/requests/{request.id}/approve")
+    password = temporary_password(approved)
+    assert password
+    assert officer_session.get("/").status_code == 302  # sessions ended
+    assert User.get_by_id(district.officer.id).must_change_password
+    entries = AuditEntry.select().where(AuditEntry.action == "user.reset_password")
+    assert [e.actor_id for e in entries] == [district.officer2.id]
+
+
+def test_the_operation_itself_refuses_a_direct_reset_of_an_officer(district, app):
+    from district.admin import operations
+    from district.admin.values import AdminError
+
+    with app.test_request_context():
+        with pytest.raises(AdminError):
+            operations.reset_password(district.admin, district.officer)
+
+
+def test_other_passwords_are_still_reset_at_once(district, login_as):
+    response = login_as(district.admin).post(f"/admin/users/{district.staff.id}/reset-password")
+    assert response.status_code == 200 and temporary_password(response)
+
+
+def test_a_refusal_changes_nothing_and_tells_the_officers(district, login_as):
+    login_as(district.admin).post("/admin/users/new", data=new_officer_form())
+    request = the_request()
+    login_as(district.officer).post(f"/admin/requests/{request.id}/refuse")
+    assert AccountRequest.get_by_id(request.id).state == "refused"
+    assert not User.select().where(User.username == "chuyenvien9").exists()
+    kinds = {n.kind for n in Notification.select().where(
+        Notification.link == f"/admin/requests/{request.id}")}
+    assert kinds == {"account_request.pending", "account_request.refused"}
+    # A decided request is not decided again.
+    login_as(district.officer2).post(f"/admin/requests/{request.id}/approve")
+    assert not User.select().where(User.username == "chuyenvien9").exists()
+    assert AuditEntry.select().where(AuditEntry.action == "account_request.refuse").count() == 1
+
+
+def test_notifications_carry_names_of_accounts_not_children_and_open_the_request(district,
+                                                                                 login_as):
+    login_as(district.admin).post("/admin/users/new", data=new_officer_form())
+    request = the_request()
+    officer = login_as(district.officer)
+    page = officer.get("/notifications/").get_data(as_text=True)
+    assert "chuyenvien9" in page and "tạo tài khoản chuyên viên" in page
+    officer.get(f"/admin/requests/{request.id}")
+    note = Notification.get(Notification.user == district.officer.id,
+                            Notification.link == f"/admin/requests/{request.id}")
+    assert note.read_at is not None
+
+
+def test_the_request_pages_are_for_the_admin_and_officers_only(district, login_as):
+    login_as(district.admin).post("/admin/users/new", data=new_officer_form())
+    request = the_request()
+    for role in ("principal", "staff", "observer"):
+        c = login_as(district.by_role[role])
+        assert c.get("/admin/requests").status_code == 404
+        assert c.get(f"/admin/requests/{request.id}").status_code == 404
+    listing = login_as(district.officer).get("/admin/requests").get_data(as_text=True)
+    assert "chuyenvien9" in listing
+    users = login_as(district.admin).get("/admin/users").get_data(as_text=True)
+    assert "Yêu cầu chờ chuyên viên duyệt: 1" in users
+
+
+def test_the_command_line_still_creates_an_officer(runner, district):
+    result = runner.invoke(args=["create-user", "--username", "chuyenvien7", "--full-name",
+                                 "Vũ Minh Khoa", "--role", "officer", "--password",
+                                 "TamThoi2026"])
+    assert result.exit_code == 0, result.output
+    assert User.get(User.username == "chuyenvien7").role == "officer"
+    assert AccountRequest.select().count() == 0
+
+
+def test_the_demo_seed_still_creates_officers(runner):
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    assert User.select().where(User.role == "officer").count() >= 2
+
+
+def test_the_request_list_runs_a_fixed_number_of_queries(district, login_as, make_user,
+                                                         queries):
+    admin = login_as(district.admin)
+    officer = login_as(district.officer)
+
+    def count():
+        with queries() as q:
+            assert officer.get("/admin/requests?state=all").status_code == 200
+        return q.count
+
+    admin.post("/admin/users/new", data=new_officer_form())
+    few = count()
+    for n in range(5):
+        admin.post(f"/admin/users/{make_user('observer').id}/reset-password")
+        admin.post("/admin/users/new", data=new_officer_form(username=f"chuyenvien{20 + n}"))
+    assert AccountRequest.select().count() == 6
+    assert count() == few
