@@ -157,20 +157,27 @@ def audit_details_visible(user, entry):
 
 # --- Account changes that open or close the incidents (docs/decisions/0007) -------------------
 
-# Roles whose granting or taking, and whose password reset, waits for an officer's approval.
-ROLES_NEEDING_APPROVAL = (OFFICER,)
+# Roles whose granting or taking waits for an officer's approval: the roles that read incidents
+# of other people (an officer every incident, a principal every incident of the school,
+# sensitive ones included). A new staff account sees no incident, so it is created at once.
+ROLES_NEEDING_APPROVAL = (OFFICER, PRINCIPAL)
 
 
 def role_change_needs_approval(role_before, role_after):
-    """Granting or taking the officer role (the role that reads every incident)."""
+    """Creating an account with (`role_before` None), granting or taking the officer or the
+    principal role."""
     return role_before != role_after and bool(
         {role_before, role_after} & set(ROLES_NEEDING_APPROVAL))
 
 
 def password_reset_needs_approval(account):
-    """Resetting the password of an officer: whoever sees the new password could sign in as
-    the officer."""
-    return account.role in ROLES_NEEDING_APPROVAL
+    """Resetting the password of an account that sees any incident: whoever sees the new
+    password could sign in as the account and read them. Officers and principals always (no
+    query); anyone else when `incidents_visible_to(account)` is not empty (a staff member who
+    reported or is assigned to an incident): one query."""
+    if account.role in ROLES_NEEDING_APPROVAL:
+        return True
+    return incidents_visible_to(account).exists()
 
 
 def may_change_own_role(user):

@@ -7,17 +7,22 @@ than one feature uses live here.
 
 from flask_babel import lazy_gettext as _l
 
+from .i18n import N_
+
 ADMIN, OFFICER, PRINCIPAL, STAFF, OBSERVER = "admin", "officer", "principal", "staff", "observer"
 ROLES = (ADMIN, OFFICER, PRINCIPAL, STAFF, OBSERVER)
 SCHOOL_ROLES = (PRINCIPAL, STAFF)
 DISTRICT_ROLES = (ADMIN, OFFICER, OBSERVER)
-ROLE_LABELS = {
-    ADMIN: _l("Quản trị hệ thống"),
-    OFFICER: _l("Chuyên viên"),
-    PRINCIPAL: _l("Hiệu trưởng / Phó hiệu trưởng"),
-    STAFF: _l("Giáo viên / nhân viên"),
-    OBSERVER: _l("Lãnh đạo (chỉ xem số liệu)"),
+# The roles' names as msgids (stored in notifications as `*_label` parameters, translated for
+# each reader) and as lazy labels.
+ROLE_MSGIDS = {
+    ADMIN: N_("Quản trị hệ thống"),
+    OFFICER: N_("Chuyên viên"),
+    PRINCIPAL: N_("Hiệu trưởng / Phó hiệu trưởng"),
+    STAFF: N_("Giáo viên / nhân viên"),
+    OBSERVER: N_("Lãnh đạo (chỉ xem số liệu)"),
 }
+ROLE_LABELS = {role: _l(msgid) for role, msgid in ROLE_MSGIDS.items()}
 
 SCHOOL_LEVELS = ("mam_non", "tieu_hoc", "thcs", "lien_cap")
 LEVEL_LABELS = {

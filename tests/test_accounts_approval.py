@@ -95,7 +95,7 @@ def test_the_admin_cannot_give_an_account_the_officer_role(district, login_as, c
 def test_taking_the_officer_role_also_waits_for_an_officer(district, login_as):
     admin = login_as(district.admin)
     admin.post(f"/admin/users/{district.officer2.id}", data={
-        "full_name": district.officer2.full_name, "role": "principal",
+        "full_name": district.officer2.full_name, "role": "staff",
         "school_id": str(district.secondary.id), "email": "", "phone": ""})
     assert User.get_by_id(district.officer2.id).role == "officer"
     request = the_request()
@@ -106,7 +106,7 @@ def test_taking_the_officer_role_also_waits_for_an_officer(district, login_as):
     assert AccountRequest.get_by_id(request.id).state == "pending"
     login_as(district.officer).post(f"/admin/requests/{request.id}/approve")
     changed = User.get_by_id(district.officer2.id)
-    assert changed.role == "principal" and changed.school_id == district.secondary.id
+    assert changed.role == "staff" and changed.school_id == district.secondary.id
 
 
 def test_the_admin_never_changes_their_own_role(district, login_as):
@@ -181,7 +181,7 @@ def test_notifications_carry_names_of_accounts_not_children_and_open_the_request
     request = the_request()
     officer = login_as(district.officer)
     page = officer.get("/notifications/").get_data(as_text=True)
-    assert "chuyenvien9" in page and "tạo tài khoản chuyên viên" in page
+    assert "đề nghị tạo tài khoản chuyenvien9 với vai trò Chuyên viên" in page
     officer.get(f"/admin/requests/{request.id}")
     note = Notification.get(Notification.user == district.officer.id,
                             Notification.link == f"/admin/requests/{request.id}")
@@ -232,3 +232,165 @@ def test_the_request_list_runs_a_fixed_number_of_queries(district, login_as, mak
         admin.post("/admin/users/new", data=new_officer_form(username=f"chuyenvien{20 + n}"))
     assert AccountRequest.select().count() == 6
     assert count() == few
+
+
+# --- Principals, and staff who see incidents (the rule covers every account that reads them) ---
+
+
+def new_principal_form(district, **fields):
+    return {"username": "ht2.mn-hoasen", "full_name": "Hồ Thị Thanh", "role": "principal",
+            "school_id": str(district.preschool.id), "email": "", "phone": "", **fields}
+
+
+PRINCIPAL_LABEL = "Hiệu trưởng / Phó hiệu trưởng"
+
+
+@pytest.fixture
+def reported_by_staff(district):
+    """An incident of the preschool reported by its staff member `staff` and assigned to
+    `staff2`."""
+    from district.incidents import operations as incidents
+    from district.models import Incident
+    from tests.incidents.conftest import report_data
+
+    data, students = report_data(sensitive=True)
+    incident = incidents.report(district.staff, district.preschool, data, students, {})
+    Incident.update(assignee=district.staff2.id).where(Incident.id == incident.id).execute()
+    return incident
+
+
+def test_a_principal_account_the_admin_asks_for_exists_only_once_an_officer_approves(
+        district, login_as, client):
+    admin = login_as(district.admin)
+    response = admin.post("/admin/users/new", data=new_principal_form(district))
+    assert response.status_code == 302 and temporary_password(response) is None
+    # No account to sign in as, and no password shown to the admin.
+    assert not User.select().where(User.username == "ht2.mn-hoasen").exists()
+    page = admin.get(response.location).get_data(as_text=True)
+    assert 'id="temporary-password"' not in page
+    assert f"tạo tài khoản ht2.mn-hoasen với vai trò {PRINCIPAL_LABEL}" in page
+    assert district.preschool.name in page  # the officer sees which school
+    assert "tài khoản chuyên viên" not in page
+    request = the_request()
+    assert (request.kind, request.details["role"], request.details["school_id"]) == (
+        "create", "principal", district.preschool.id)
+    notes = login_as(district.officer).get("/notifications/").get_data(as_text=True)
+    assert f"tạo tài khoản ht2.mn-hoasen với vai trò {PRINCIPAL_LABEL}" in notes
+
+    approved = login_as(district.officer).post(f"/admin/requests/{request.id}/approve")
+    password = temporary_password(approved)
+    user = User.get(User.username == "ht2.mn-hoasen")
+    assert (user.role, user.school_id, user.must_change_password) == (
+        "principal", district.preschool.id, True)
+    assert client.post("/login", data={"username": "ht2.mn-hoasen", "password": password}
+                       ).location == "/account/password"
+    created = AuditEntry.get(AuditEntry.action == "user.create")
+    assert created.actor_id == district.officer.id
+
+
+def test_a_principal_request_whose_school_closed_cannot_be_approved(district, login_as):
+    login_as(district.admin).post("/admin/users/new", data=new_principal_form(district))
+    request = the_request()
+    login_as(district.admin).post(f"/admin/schools/{district.preschool.id}/active",
+                                  data={"active": "0"})
+    page = login_as(district.officer).post(f"/admin/requests/{request.id}/approve",
+                                           follow_redirects=True).get_data(as_text=True)
+    assert "ngừng hoạt động" in page
+    assert not User.select().where(User.username == "ht2.mn-hoasen").exists()
+    assert AccountRequest.get_by_id(request.id).state == "pending"
+
+
+def test_the_admin_cannot_give_an_account_the_principal_role(district, login_as, client):
+    admin = login_as(district.admin)
+    response = admin.post(f"/admin/users/{district.staff.id}", data={
+        "full_name": district.staff.full_name, "role": "principal",
+        "school_id": str(district.preschool.id), "email": "", "phone": ""})
+    assert response.status_code == 302
+    assert User.get_by_id(district.staff.id).role == "staff"
+    request = the_request()
+    assert (request.kind, request.details["to"]) == ("grant", "principal")
+    page = admin.get(response.location).get_data(as_text=True)
+    assert f"cấp vai trò {PRINCIPAL_LABEL} cho tài khoản {district.staff.username}" in page
+    # Whatever password the admin knew for the staff account no longer opens it once promoted.
+    approved = login_as(district.officer).post(f"/admin/requests/{request.id}/approve")
+    password = temporary_password(approved)
+    assert User.get_by_id(district.staff.id).role == "principal"
+    assert client.post("/login", data={"username": district.staff.username,
+                                       "password": PASSWORD}).status_code == 422
+    assert client.post("/login", data={"username": district.staff.username,
+                                       "password": password}).status_code == 302
+
+
+def test_taking_the_principal_role_also_waits_for_an_officer(district, login_as):
+    login_as(district.admin).post(f"/admin/users/{district.principal.id}", data={
+        "full_name": district.principal.full_name, "role": "staff",
+        "school_id": str(district.preschool.id), "email": "", "phone": ""})
+    assert User.get_by_id(district.principal.id).role == "principal"
+    request = the_request()
+    assert (request.kind, request.details["from"]) == ("revoke", "principal")
+    listing = login_as(district.officer).get("/admin/requests").get_data(as_text=True)
+    assert f"thôi vai trò {PRINCIPAL_LABEL} của tài khoản {district.principal.username}" in listing
+
+
+def test_resetting_a_principals_password_gives_the_admin_nothing(district, login_as, client):
+    admin = login_as(district.admin)
+    form = admin.get(f"/admin/users/{district.principal.id}").get_data(as_text=True)
+    assert "cần chuyên viên duyệt" in form
+    response = admin.post(f"/admin/users/{district.principal.id}/reset-password")
+    assert response.status_code == 302 and temporary_password(response) is None
+    page = admin.get(response.location).get_data(as_text=True)
+    assert 'id="temporary-password"' not in page
+    assert (f"đặt lại mật khẩu của {district.principal.username} ({PRINCIPAL_LABEL})"
+            in page)
+    # The principal's password still holds until an officer approves.
+    assert client.post("/login", data={"username": district.principal.username,
+                                       "password": PASSWORD}).status_code == 302
+    request = the_request()
+    assert (request.kind, request.details["role"]) == ("reset", "principal")
+    assert temporary_password(login_as(district.officer).post(
+        f"/admin/requests/{request.id}/approve"))
+
+
+def test_a_staff_reporters_reset_waits_for_an_officer(district, login_as, reported_by_staff):
+    admin = login_as(district.admin)
+    for account in (district.staff, district.staff2):  # the reporter, the assignee
+        response = admin.post(f"/admin/users/{account.id}/reset-password")
+        assert response.status_code == 302 and temporary_password(response) is None
+        assert not User.get_by_id(account.id).must_change_password
+        page = admin.get(response.location).get_data(as_text=True)
+        assert f"đặt lại mật khẩu của {account.username} (Giáo viên / nhân viên)" in page
+    assert [r.kind for r in AccountRequest.select()] == ["reset", "reset"]
+
+
+def test_a_staff_without_incidents_is_reset_at_once(district, login_as, reported_by_staff,
+                                                     client):
+    # other_staff (another school) reported nothing and is assigned nothing.
+    response = login_as(district.admin).post(
+        f"/admin/users/{district.other_staff.id}/reset-password")
+    password = temporary_password(response)
+    assert response.status_code == 200 and password
+    assert AccountRequest.select().count() == 0
+    assert client.post("/login", data={"username": district.other_staff.username,
+                                       "password": password}).location == "/account/password"
+
+
+def test_the_reset_rule_asks_one_query_at_most(district, app, reported_by_staff, queries):
+    from district.access import password_reset_needs_approval
+
+    with app.test_request_context():
+        expected = {district.officer: True, district.principal: True, district.staff: True,
+                    district.staff2: True, district.other_staff: False,
+                    district.observer: False, district.admin: False}
+        for account, needs in expected.items():
+            with queries() as q:
+                assert password_reset_needs_approval(account) is needs
+            assert q.count <= 1
+
+
+def test_an_english_reader_reads_the_role_in_english(district, login_as):
+    login_as(district.admin).post("/admin/users/new", data=new_principal_form(district))
+    User.update(locale="en").where(User.id == district.officer.id).execute()
+    page = login_as(district.officer).get("/notifications/").get_data(as_text=True)
+    assert ("asks to create the account ht2.mn-hoasen with the role Principal / Vice-principal"
+            in page)
+    assert "Hiệu trưởng" not in page

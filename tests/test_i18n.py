@@ -20,6 +20,7 @@ VIETNAMESE_LETTERS = re.compile(
     "[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
 DOCUMENT_NUMBER = re.compile(r"\d+/\d{4}/[\wĐđ-]+")  # 80/2017/NĐ-CP names a decree
 CODE_VALUE = re.compile(r"\b[a-z]+_[a-z_]+\b")  # mam_non, cong_lap
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")  # %(role_label)s is filled in, never read
 
 
 def test_core_english_has_no_vietnamese_and_no_code_values():
@@ -28,5 +29,6 @@ def test_core_english_has_no_vietnamese_and_no_code_values():
     english = [" ".join(m.string) if isinstance(m.string, tuple) else m.string
                for m in catalog if m.id]
     found = [text for text in english
-             if VIETNAMESE_LETTERS.search(DOCUMENT_NUMBER.sub("", text)) or CODE_VALUE.search(text)]
+             if VIETNAMESE_LETTERS.search(DOCUMENT_NUMBER.sub("", text))
+             or CODE_VALUE.search(PLACEHOLDER.sub("", text))]
     assert found == []

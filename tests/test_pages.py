@@ -73,6 +73,26 @@ def test_dates_are_day_month_year_in_vietnam_time(app):
         assert fmt_datetime(dt.datetime(2026, 3, 5, 20, 30)) == "06/03/2026 03:30"
 
 
+def test_admin_home_counts_the_account_requests_waiting_not_locked_accounts(district,
+                                                                            login_as):
+    """Accounts are never locked any more (the lock holds a sign-in address and a name): the
+    admin's home shows the requests waiting for an officer's approval instead."""
+    import datetime as dt
+
+    from district.clock import utcnow
+    from district.models import User
+
+    User.update(locked_until=utcnow() + dt.timedelta(hours=1)).where(
+        User.id == district.staff.id).execute()
+    admin = login_as(district.admin)
+    page = admin.get("/").get_data(as_text=True)
+    assert "tạm khoá" not in page and 'id="home-pending-requests"' not in page
+    admin.post(f"/admin/users/{district.principal.id}/reset-password")
+    page = admin.get("/").get_data(as_text=True)
+    assert 'href="/admin/requests" id="home-pending-requests"' in page
+    assert "Yêu cầu chờ chuyên viên duyệt: 1" in page
+
+
 def test_admin_home_runs_a_fixed_number_of_queries(district, login_as, make_school, make_user,
                                                    queries):
     from district.models import AuditEntry

@@ -19,7 +19,7 @@ from ..db import database
 from ..i18n import N_
 from ..models import AccountRequest, School, User
 from ..notifications.operations import notify, users_with_role
-from ..vocabulary import OFFICER, ROLES, SCHOOL_ROLES
+from ..vocabulary import OFFICER, ROLE_MSGIDS, ROLES, SCHOOL_ROLES
 from .values import (
     SCHOOL_FIELDS,
     AdminError,
@@ -28,7 +28,7 @@ from .values import (
     school_values,
     user_values,
 )
-from .vocabulary import REQUEST_NOTICES
+from .vocabulary import REQUEST_NOTICES, request_role
 
 # --- Schools ----------------------------------------------------------------------------------
 
@@ -115,16 +115,17 @@ def create_user(actor, data, password=None):
     """Create an account; it must change the password at first sign-in. Returns the user (with
     `.temporary_password` set when one was generated).
 
-    An officer account asked for through the application (`actor` set) is not created: the
-    request waits for an officer's approval and is returned instead (an AccountRequest). The
-    command line (`actor` None: whoever runs it is the operator) creates it at once."""
+    An officer or principal account asked for through the application (`actor` set) is not
+    created: the request waits for an officer's approval and is returned instead (an
+    AccountRequest). The command line (`actor` None: whoever runs it is the operator) creates it
+    at once."""
     values = user_values(data)
     if not values["username"]:
         raise AdminError(_("Thiếu tên đăng nhập."), "username")
     if not values["full_name"]:
         raise AdminError(_("Thiếu họ và tên."), "full_name")
     if actor is not None and role_change_needs_approval(None, values["role"]):
-        return _request_account(actor, values)
+        return _request_account(actor, values, data)
     temporary = password or temporary_password()
     password_hash = hash_password(temporary)
     with database.atomic():
@@ -149,9 +150,9 @@ def _check_username_free(username):
 
 
 def update_user(actor, user, data):
-    """Save an account's fields. A change of role to or from officer is not made: it becomes a
-    request waiting for an officer's approval (`.pending_request` of the returned user); the
-    other fields are saved at once. Nobody changes their own role."""
+    """Save an account's fields. A change of role to or from officer or principal is not made:
+    it becomes a request waiting for an officer's approval (`.pending_request` of the returned
+    user); the other fields are saved at once. Nobody changes their own role."""
     values = user_values({**data, "username": user.username})
     if values["role"] != user.role and actor is not None and actor.id == user.id \
             and not may_change_own_role(actor):
@@ -189,11 +190,12 @@ def set_user_active(actor, user, active):
 
 def reset_password(actor, user):
     """A new temporary password that must be changed at the next sign-in; ends open sessions.
-    An officer's password is not reset this way (whoever sees the new password could sign in as
-    the officer): `request_password_reset`, approved by another officer."""
+    The password of an account that sees incidents (an officer, a principal, a staff member who
+    reported or is assigned to one) is not reset this way (whoever sees the new password could
+    sign in as the account and read them): `request_password_reset`, approved by an officer."""
     if actor is not None and password_reset_needs_approval(user):
-        raise AdminError(_("Mật khẩu của chuyên viên chỉ được đặt lại khi một chuyên viên "
-                           "khác duyệt yêu cầu."))
+        raise AdminError(_("Tài khoản %(u)s xem được vụ việc: mật khẩu chỉ được đặt lại khi một "
+                           "chuyên viên duyệt yêu cầu.", u=user.username))
     temporary = temporary_password()
     password_hash = hash_password(temporary)
     with database.atomic():
@@ -238,15 +240,21 @@ def _check_none_pending(user):
 def _new_request(actor, kind, user, username, details):
     account_request = AccountRequest.create(kind=kind, user=user, username=username,
                                             details=details, requested_by=actor)
+    role = request_role(kind, details)
     record("account_request.create", target=account_request, actor=actor,
-           details={"kind": kind, "username": username,
+           details={"kind": kind, "username": username, "role": role,
                     **{k: v for k, v in details.items() if k in ("from", "to")}})
-    _tell_officers(account_request, REQUEST_NOTICES[kind], actor=actor.full_name)
+    # The role is stored as its msgid (`*_label`): each officer reads it in their language.
+    _tell_officers(account_request, REQUEST_NOTICES[kind], actor=actor.full_name,
+                   role_label=ROLE_MSGIDS.get(role, role))
     return account_request
 
 
-def _request_account(actor, values):
+def _request_account(actor, values, data):
+    """A new officer or principal: the school (a principal's) is checked now and again at
+    approval."""
     with database.atomic():
+        school = _resolve_school(values, data)
         _check_username_free(values["username"])
         pending = AccountRequest.select().where(
             AccountRequest.kind == "create", AccountRequest.username == values["username"],
@@ -254,7 +262,8 @@ def _request_account(actor, values):
         if pending.exists():
             raise AdminError(_("Tài khoản %(u)s đã có một yêu cầu đang chờ duyệt.",
                                u=values["username"]), "username")
-        return _new_request(actor, "create", None, values["username"], dict(values))
+        return _new_request(actor, "create", None, values["username"],
+                            {**values, "school_id": school.id if school else None})
 
 
 def _request_role(actor, user, role, school):
@@ -269,12 +278,12 @@ def _request_role(actor, user, role, school):
 def request_password_reset(actor, user):
     with database.atomic():
         _check_none_pending(user)
-        return _new_request(actor, "reset", user, user.username, {})
+        return _new_request(actor, "reset", user, user.username, {"role": user.role})
 
 
 def approve_request(officer, account_request):
     """Apply the request as the approving officer. Returns the temporary password when the
-    request gives an account a new one (a new officer, a granted role, a reset): it is shown to
+    request gives an account a new one (a new account, a granted role, a reset): it is shown to
     the approving officer only, never to the admin who asked."""
     kind = account_request.kind
     temporary = temporary_password() if kind in ("create", "grant", "reset") else None
@@ -287,12 +296,14 @@ def approve_request(officer, account_request):
             values = {k: details.get(k, "") for k in
                       ("username", "full_name", "email", "phone", "role", "name_key",
                        "name_search")}
-            user = User.create(password_hash=password_hash, must_change_password=True,
-                               **values)
+            school = _school_still_open(details)
+            user = User.create(school=school, password_hash=password_hash,
+                               must_change_password=True, **values)
             AccountRequest.update(user=user).where(
                 AccountRequest.id == account_request.id).execute()
             record("user.create", target=user, actor=officer,
                    details={"username": user.username, "role": user.role,
+                            "school": school.code if school else None,
                             "request": account_request.id})
         else:
             user = User.get_by_id(account_request.user_id)
@@ -315,12 +326,7 @@ def _apply_role(officer, account_request, user, details, password_hash):
     if user.role != details.get("from"):
         raise AdminError(_("Vai trò của tài khoản đã đổi từ khi có yêu cầu; yêu cầu không còn "
                            "áp dụng được. Hãy từ chối nó."))
-    school = None
-    if details.get("school_id"):
-        school = School.get_or_none(School.id == details["school_id"], School.active == True)  # noqa: E712
-        if school is None:
-            raise AdminError(_("Trường của tài khoản đã ngừng hoạt động; yêu cầu không còn áp "
-                               "dụng được. Hãy từ chối nó."))
+    school = _school_still_open(details)
     update = {User.role: details["to"], User.school: school,
               User.session_version: User.session_version + 1}
     if password_hash:
@@ -333,6 +339,20 @@ def _apply_role(officer, account_request, user, details, password_hash):
            details={"role": [details["from"], details["to"]],
                     "school": [user.school_id, school.id if school else None],
                     "request": account_request.id})
+
+
+def _school_still_open(details):
+    """The school a request attaches the account to (None for an office account); refused when
+    it closed since the request."""
+    if not details.get("school_id"):
+        if details.get("role") in SCHOOL_ROLES or details.get("to") in SCHOOL_ROLES:
+            raise AdminError(_("Yêu cầu không ghi trường của tài khoản; hãy từ chối nó."))
+        return None
+    school = School.get_or_none(School.id == details["school_id"], School.active == True)  # noqa: E712
+    if school is None:
+        raise AdminError(_("Trường của tài khoản đã ngừng hoạt động; yêu cầu không còn áp "
+                           "dụng được. Hãy từ chối nó."))
+    return school
 
 
 def refuse_request(officer, account_request):

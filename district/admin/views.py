@@ -17,7 +17,7 @@ from ..access import (
     users_visible_to,
 )
 from ..forms import choices
-from ..models import AccountRequest
+from ..models import AccountRequest, School
 from ..tabular import FileRefused
 from ..vocabulary import ADMIN, LEVEL_LABELS, OFFICER, OWNERSHIP_LABELS, ROLE_LABELS
 from ..web import Pages, redirect_to, render
@@ -26,9 +26,11 @@ from .forms import AuditFilterForm, SchoolForm, SchoolImportForm, UserForm
 from .values import AdminError
 from .vocabulary import (
     REQUEST_FILTERS,
-    REQUEST_KIND_LABELS,
     REQUEST_STATE_CLASSES,
     REQUEST_STATE_LABELS,
+    ROLE_REACH,
+    request_role,
+    request_text,
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -146,9 +148,8 @@ def users():
 
 
 def _requested(account_request):
-    flash(_("Đã gửi đề nghị %(kind)s cho %(u)s. Thay đổi chỉ có hiệu lực khi một chuyên viên "
-            "duyệt.", kind=REQUEST_KIND_LABELS[account_request.kind],
-            u=account_request.username), "info")
+    flash(_("Đã gửi đề nghị %(what)s. Thay đổi chỉ có hiệu lực khi một chuyên viên duyệt.",
+            what=request_text(account_request)), "info")
     return redirect_to(url_for(".request_detail", request_id=account_request.id))
 
 
@@ -169,6 +170,7 @@ def user_new():
 def _account_flags(user):
     """What the account's page says about changes that wait for an officer's approval."""
     return {
+        "roles": ROLE_LABELS,
         "reset_needs_approval": bool(user) and password_reset_needs_approval(user),
         "pending": user and queries.pending_request_for(current_user, user),
     }
@@ -227,14 +229,20 @@ def requests():
     args = {"state": state if state in REQUEST_FILTERS else "pending"}
     pages = Pages(queries.account_requests(current_user, **args))
     return render("admin/requests.html", block="results", pages=pages, args=args,
-                  filters=REQUEST_FILTERS, kinds=REQUEST_KIND_LABELS,
+                  filters=REQUEST_FILTERS, describe=request_text, roles=ROLE_LABELS,
                   states=REQUEST_STATE_LABELS, state_classes=REQUEST_STATE_CLASSES)
 
 
 def _request_page(account_request, **context):
-    return render("admin/request.html", item=account_request, kinds=REQUEST_KIND_LABELS,
+    details = account_request.details or {}
+    school_id = details.get("school_id")
+    # What the account will read once the request is applied (a revoke: with its new role).
+    role = details.get("to") if account_request.kind == "revoke" else request_role(
+        account_request.kind, details)
+    return render("admin/request.html", item=account_request, what=request_text(account_request),
                   states=REQUEST_STATE_LABELS, state_classes=REQUEST_STATE_CLASSES,
-                  roles=ROLE_LABELS,
+                  roles=ROLE_LABELS, reach=ROLE_REACH.get(role),
+                  school=School.get_or_none(School.id == school_id) if school_id else None,
                   may_decide=may_decide_account_request(current_user, account_request),
                   **context)
 
