@@ -44,7 +44,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	mkdir -p .make && touch $@
 
-assets: static/vendor/.installed
+assets: static/vendor/.installed static/dist/manifest.json
+
+# Content-hashed copies of static/ with their gzip and Brotli forms (district/assets.py): served
+# by WhiteNoise with a year's immutable cache; a changed file gets a new name.
+static/dist/manifest.json: $(VENV)/.installed static/vendor/.installed $(filter-out static/dist/%,$(shell find static -type f -not -name '.*' -not -name '*.gz' -not -name '*.br'))
+	$(BIN)/python -c 'import district.assets as a; a.main()'
+	touch $@
 
 static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

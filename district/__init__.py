@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import access, config, db, i18n, security, web
+from . import access, assets, config, db, i18n, security, web
 from .extensions import csrf, htmx, limiter, login_manager
 
 __version__ = "0.1.0"
@@ -44,7 +44,10 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     security.init_app(app)
     web.init_app(app)
+    assets.init_app(app)  # compressed answers; hashed, compressed, long-cached static files
 
+    # Every <int:...> in a route is a row id with a bound (web.IdConverter): huge ids are 404.
+    app.url_map.converters["int"] = web.IdConverter
     for feature in FEATURES:
         app.register_blueprint(importlib.import_module(f".{feature}.views", __name__).bp)
 

@@ -3,15 +3,88 @@
 (function () {
   "use strict";
 
-  // After an htmx swap, move focus to the first error message or the updated region's heading,
-  // so keyboard and screen-reader users learn what changed.
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After an htmx swap, focus lands where the change happened and the change is announced, so
+  // keyboard and screen-reader users learn what changed. In the updated region, in this order:
+  // the first field in error, an element marked [data-focus] (the message or the new field the
+  // server wants focused), an error or status message, the region's first heading, the region
+  // itself. Focus is moved only when the user was acting there (it would otherwise fall to the
+  // page's body) or the server asked for it; a list filtered while typing keeps the focus in the
+  // search box, and the bell's polling never takes it.
+  var FOCUS_ORDER = [
+    "[aria-invalid='true']",
+    "[data-focus]",
+    ".error, [role='alert'], [role='status']",
+    "h1, h2, h3, h4, legend"
+  ];
+  var pending = null;
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
-    if (!target) return;
-    var error = target.querySelector("[aria-invalid='true'], .error");
-    if (error && typeof error.focus === "function") {
-      error.focus();
+    pending = target && {
+      target: target,
+      parent: target.parentNode,
+      next: target.nextSibling,
+      focused: document.activeElement
+    };
+  });
+
+  // The region the answer replaced or filled: the target itself, or what now stands in its place.
+  function swappedRegion(swap) {
+    var target = swap.target;
+    if (target.isConnected) return target;
+    if (target.id && document.getElementById(target.id)) return document.getElementById(target.id);
+    if (!swap.parent || !swap.parent.isConnected) return null;
+    var after = swap.next && swap.next.isConnected ? swap.next : null;
+    return after ? after.previousElementSibling : swap.parent.lastElementChild;
+  }
+
+  function visible(element) {
+    return element.getClientRects().length > 0;
+  }
+
+  function focusTarget(region) {
+    for (var i = 0; i < FOCUS_ORDER.length; i++) {
+      var found = region.matches(FOCUS_ORDER[i]) ? [region]
+        : region.querySelectorAll(FOCUS_ORDER[i]);
+      for (var j = 0; j < found.length; j++) {
+        if (visible(found[j])) return found[j];
+      }
     }
+    return region;
+  }
+
+  function announce(text) {
+    var box = document.getElementById("announcer");
+    if (!box || !text) return;
+    box.textContent = "";
+    window.setTimeout(function () { box.textContent = text.replace(/\s+/g, " ").trim(); }, 100);
+  }
+
+  function moveFocus(element) {
+    if (!element.matches("a[href], button, input, select, textarea, summary, [tabindex]")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus();
+  }
+
+  // Fired for every element settled (out-of-band ones too); the first one handles the request.
+  document.addEventListener("htmx:afterSettle", function () {
+    var swap = pending;
+    pending = null;
+    if (!swap) return;
+    var region = swappedRegion(swap);
+    if (!region) return;
+    var active = document.activeElement;
+    var lost = !swap.focused || !swap.focused.isConnected || !active || active === document.body;
+    var asked = region.querySelector("[data-focus], [aria-invalid='true']");
+    if (!lost && !asked) {
+      // Focus stays where the user is (typing in a filter); the new count is read out instead.
+      var said = region.querySelector("[data-announce]");
+      if (said) announce(said.textContent);
+      return;
+    }
+    var element = focusTarget(region);
+    moveFocus(element);
   });
 
   // A failed htmx request (network down, 5xx) is said out loud instead of failing silently.
