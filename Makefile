@@ -10,7 +10,7 @@ WORKERS ?= 3
 .PHONY: run dev test test-sqlite test-postgres setup assets translations db lint bench messages
 
 run: setup db
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) app:app
 
 dev: setup db
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)

@@ -1,10 +1,10 @@
-"""`flask --app app ...` commands: init-db, seed, create-user, backup."""
+"""`flask --app app ...` commands: init-db, seed, create-user, backup, restore."""
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import db, seeding
+from . import backup, db, seeding
 from .vocabulary import ROLES
 
 
@@ -67,15 +67,36 @@ def create_user_command(username, full_name, role, school_code, email, password)
 @click.argument("target", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
 def backup_command(target):
-    """Copy the SQLite database online and consistently to TARGET."""
-    if not db.is_sqlite():
-        raise click.ClickException(
-            "this deployment uses PostgreSQL: back it up with pg_dump (see the README)"
-        )
-    db.backup_sqlite(target)
-    click.echo(f"backup written to {target}")
+    """Write one archive (tar.gz) of the database and every uploaded file to TARGET.
+
+    SQLite is copied online and consistently (its backup API); PostgreSQL with pg_dump, which
+    must be installed (the PostgreSQL client of the server's version)."""
+    try:
+        summary = backup.write_archive(target)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup written to {target}: {summary}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace the database and files without asking.")
+@with_appcontext
+def restore_command(source, yes):
+    """Bring back the database and the uploaded files from an archive written by `backup`.
+
+    Everything in this instance's database is replaced; stop the app (every worker) first."""
+    if not yes:
+        click.confirm(f"Replace this instance's database and uploaded files with {source}?",
+                      abort=True)
+    try:
+        summary = backup.restore_archive(source)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restored from {source}: {summary}")
 
 
 def init_app(app):
-    for command in (init_db_command, seed_command, create_user_command, backup_command):
+    for command in (init_db_command, seed_command, create_user_command, backup_command,
+                    restore_command):
         app.cli.add_command(command)

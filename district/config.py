@@ -71,4 +71,7 @@ def from_environment(instance_path):
         # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "WTF_CSRF_TIME_LIMIT": None,
+        # PostgreSQL: open connections kept per worker process and reused (0: a new connection
+        # per request). Keep it at least the worker's threads (gunicorn.conf.py).
+        "DATABASE_POOL_SIZE": int(os.environ.get("DATABASE_POOL_SIZE", "16")),
     }

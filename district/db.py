@@ -1,8 +1,11 @@
 """The database: one proxy bound at start-up, a connection per request, versioned migrations.
 
 SQLite (the embedded default) gets WAL, foreign keys and a busy timeout on every connection;
-DATABASE_URL=postgresql://... selects PostgreSQL. The schema changes only through the numbered
-scripts in migrations/, applied by peewee's own migration runner (playhouse.migrations).
+DATABASE_URL=postgresql://... selects PostgreSQL, through a pool of connections per worker
+process (playhouse.pool: a request takes an open connection and gives it back at its end,
+instead of opening a new one; DATABASE_POOL_SIZE, 0 for none). The schema changes only through
+the numbered scripts in migrations/, applied by peewee's own migration runner
+(playhouse.migrations).
 """
 
 import sqlite3
@@ -11,7 +14,9 @@ from pathlib import Path
 from flask import current_app
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
+from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 
 database = DatabaseProxy()
 
@@ -26,7 +31,19 @@ SQLITE_PRAGMAS = {
 }
 
 
-def make_database(url):
+# An idle pooled connection older than this is closed rather than reused (seconds); a request
+# waits at most POOL_WAIT seconds for a free connection when all are in use.
+POOL_STALE_SECONDS = 300
+POOL_WAIT_SECONDS = 10
+
+
+def make_database(url, pool_size=0):
+    if url.startswith(("postgresql://", "postgres://")) and pool_size:
+        params = parse_url(url)
+        name = params.pop("database")
+        return PooledPostgresqlDatabase(name, max_connections=pool_size,
+                                        stale_timeout=POOL_STALE_SECONDS,
+                                        timeout=POOL_WAIT_SECONDS, **params)
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]
         if path != ":memory:":
@@ -47,7 +64,11 @@ def is_postgres(db=None):
 
 
 def init_app(app):
-    database.initialize(make_database(app.config["DATABASE_URL"]))
+    previous = database.obj
+    if isinstance(previous, PooledDatabase):
+        previous.close_all()  # a new app in the same process (tests): no connection left behind
+    database.initialize(make_database(app.config["DATABASE_URL"],
+                                      app.config.get("DATABASE_POOL_SIZE", 0)))
 
     @app.before_request
     def _open_connection():

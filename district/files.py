@@ -1,15 +1,20 @@
 """Uploaded files: checked by size and content (not by name), stored outside static/ under random
-names, served only after a permission check, always as downloads."""
+names, served only after a permission check, always as downloads that no cache keeps
+(Cache-Control: no-store), named with the extension of the type their content was checked to
+be (a PNG uploaded as x.html is served as x.png). A stored file missing from UPLOAD_DIR answers
+404 with a page that says so, and the audit log records it for the admin."""
 
 import hashlib
 import secrets
 from pathlib import Path
 
 import filetype
-from flask import current_app, send_file
+from flask import current_app, render_template, request, send_file
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
+from . import audit
+from .db import database
 from .models import StoredFile
 from .text import clean
 
@@ -19,6 +24,19 @@ KINDS = {
     "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
     "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
     "image": {"image/jpeg", "image/png", "image/webp", "image/heic"},
+}
+
+
+# The extension a download gets, by the type its content was checked to be.
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "text/csv": "csv",
 }
 
 
@@ -83,13 +101,59 @@ def store_bytes(data, original_name, mime, user):
     )
 
 
+def download_name(stored):
+    """The name offered on download: the name it was uploaded with, its extension replaced by
+    the one of the type its content was checked to be."""
+    name = stored.original_name or "file"
+    extension = EXTENSIONS.get(stored.content_type)
+    if not extension:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:
+        stem = name
+    return f"{stem}.{extension}"
+
+
+def no_store(response):
+    """No cache (browser, proxy) keeps a copy of this answer."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.pop("Expires", None)
+    return response
+
+
 def send_stored(stored):
     """Serve a StoredFile as a download. The caller has already checked permission."""
+    path = upload_dir() / stored.stored_name
+    if not path.is_file():
+        return _missing(stored)
     response = send_file(
-        upload_dir() / stored.stored_name,
+        path,
         mimetype=stored.content_type,
         as_attachment=True,
-        download_name=stored.original_name,
+        download_name=download_name(stored),
+        conditional=False,
+        etag=False,
+        last_modified=None,
+        max_age=None,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return no_store(response)
+
+
+def _missing(stored):
+    """A stored file that is not in UPLOAD_DIR (lost disk, restore without the files): the user
+    is told plainly, the audit log keeps it for the admin."""
+    current_app.logger.error("stored file %s (%s) missing from %s", stored.id,
+                             stored.stored_name, upload_dir())
+    with database.atomic():
+        audit.record("file.missing", target=stored,
+                     details={"name": stored.original_name, "path": request.path})
+    page = render_template("errors/error.html", error={
+        "code": 404,
+        "title": _("Tệp không còn trên máy chủ"),
+        "text": _("Tệp “%(name)s” có trong hệ thống nhưng không còn trong kho lưu trữ. Sự việc "
+                  "đã được ghi vào nhật ký để quản trị hệ thống khôi phục tệp từ bản sao lưu; "
+                  "vui lòng thử lại sau hoặc liên hệ quản trị hệ thống.",
+                  name=download_name(stored)),
+    })
+    return no_store(current_app.make_response((page, 404)))

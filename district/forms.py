@@ -1,15 +1,136 @@
 """Form helpers shared by the features.
 
-Every form derives from `Form`: WTForms' own messages ("This field is required.") come
-in English only, so `Form` translates them through our catalogues, where
+Every form derives from `Form` (or `SubForm` when nested): WTForms' own messages ("This field is
+required.") come in English only, so `Form` translates them through our catalogues, where
 translations/wtforms/vi/ holds their Vietnamese.
+
+Every text field has a size and takes only text (`harden`, run by `Form` and `SubForm`):
+- a field without a `Length(max=...)` of its own gets the default of its kind (`DEFAULT_MAX`:
+  one-line text 300 characters, a text area 20,000, ...), rendered as the `maxlength`
+  attribute and refused by the server beyond it (422 with a translated message); a form
+  declares a different size with its own `Length(max=...)` or `MaxLength(...)`;
+- NUL and the other control characters are refused in what people type (tab, and in text
+  areas line breaks, are text), and dropped from hidden fields, which nobody types.
 """
+
+import re
 
 import wtforms
 from flask_babel import get_translations
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import (
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import Length
+
+# The size of a text field that declares none, by kind (the most specific kind first).
+DEFAULT_MAX = (
+    (HiddenField, 4000),
+    (PasswordField, 200),
+    (TextAreaField, 20000),
+    (StringField, 300),
+)
+# Control characters: C0 and DEL. Tab is text everywhere, line breaks in text areas.
+CONTROL_ONE_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+CONTROL_MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_ANY = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class MaxLength:
+    """At most `max` characters, counted as the browser counts them (a line break is one
+    character, though the browser sends it as CR LF); sets the field's `maxlength`."""
+
+    def __init__(self, max, message=None):
+        self.max = max
+        self.message = message
+        self.field_flags = {"maxlength": max}
+
+    def __call__(self, form, field):
+        length = getattr(field, "sent_length", None) or _length(field.data)
+        if length > self.max:
+            values = {"max": self.max, "length": length, "min": -1}
+            if self.message is None:
+                raise ValidationError(_("Tối đa %(max)d ký tự (đã nhập %(length)d ký tự).",
+                                        **values))
+            raise ValidationError(str(self.message) % values)
+
+
+def _length(value):
+    return len(value.replace("\r\n", "\n")) if isinstance(value, str) else 0
+
+
+def no_control_characters(pattern):
+    def check(form, field):
+        if isinstance(field.data, str) and pattern.search(field.data):
+            raise ValidationError(_("Có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL); hãy "
+                                    "xoá ký tự đó rồi gửi lại."))
+
+    return check
+
+
+def _declared_max(field):
+    for validator in field.validators:
+        if isinstance(validator, MaxLength):
+            return validator.max
+        if isinstance(validator, Length) and validator.max not in (None, -1):
+            return validator.max
+    return None
+
+
+# What a field that is not text (a date, a number, a choice) echoes back of what was sent.
+MAX_RAW_ECHO = 200
+
+
+def _as_max_length(validators):
+    """A field's `Length(max=...)` becomes `MaxLength` (same size and message: it counts line
+    breaks once and cuts what it echoes); a minimum stays a `Length(min=...)`."""
+    result = []
+    for validator in validators:
+        if isinstance(validator, Length) and validator.max not in (None, -1):
+            result.append(MaxLength(validator.max, validator.message))
+            if validator.min not in (None, -1, 0):
+                result.append(Length(min=validator.min, message=validator.message))
+        else:
+            result.append(validator)
+    return result
+
+
+def harden(form):
+    """Give every text field of `form` its size and keep control characters out of it."""
+    for field in form._fields.values():
+        if not isinstance(field, StringField):
+            raw = getattr(field, "raw_data", None)
+            if raw and any(isinstance(v, str) and len(v) > MAX_RAW_ECHO for v in raw):
+                # A date, number or choice sent as a megabyte is refused like any bad value,
+                # and shown back cut short.
+                field.raw_data = [v[:MAX_RAW_ECHO] if isinstance(v, str) else v for v in raw]
+            continue
+        if isinstance(field, HiddenField):
+            if isinstance(field.data, str):
+                field.data = CONTROL_ANY.sub("", field.data)
+        pattern = CONTROL_MULTI_LINE if isinstance(field, TextAreaField) else CONTROL_ONE_LINE
+        extra = [] if isinstance(field, HiddenField) else [no_control_characters(pattern)]
+        limit = _declared_max(field)
+        if limit is None:
+            limit = next(size for kind, size in DEFAULT_MAX if isinstance(field, kind))
+            extra.append(MaxLength(limit))
+        if _length(field.data) > limit:
+            # Refused by MaxLength (which says how much was sent); whatever shows the form
+            # again shows the text cut at the size, never a page as large as what was sent
+            # (a browser's maxlength never lets a person type more).
+            field.sent_length = _length(field.data)
+            field.data = field.data.replace("\r\n", "\n")[:limit]
+        # A new list: the validators given at class level are shared by every instance.
+        field.validators = [*extra, *_as_max_length(field.validators)]
+        if not isinstance(field, HiddenField):
+            field.flags.maxlength = limit
 
 
 class _BabelTranslations:
@@ -31,12 +152,20 @@ class Form(FlaskForm):
     class Meta(_TranslatedMeta):
         pass
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        harden(self)
+
 
 class SubForm(wtforms.Form):
     """A form nested in another (FormField): no CSRF token of its own, same translations."""
 
     class Meta(_TranslatedMeta):
         pass
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        harden(self)
 
 
 def choices(pairs, blank=None):

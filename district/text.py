@@ -15,6 +15,8 @@ _DIGIT_CODE = {str(d): f"{d + 10:02d}" for d in range(10)}
 # Tone marks in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
 _TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
 _SPACE = re.compile(r"\s+")
+# Control characters that are not white space (NUL, ESC, DEL...): never text.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 
 
 def nfc(text):
@@ -22,13 +24,14 @@ def nfc(text):
 
 
 def clean(text):
-    """NFC, trimmed, inner runs of white space folded to one space."""
-    return _SPACE.sub(" ", nfc(text)).strip()
+    """NFC, trimmed, inner runs of white space folded to one space, control characters
+    dropped (PostgreSQL refuses NUL in text)."""
+    return _SPACE.sub(" ", _CONTROL.sub("", nfc(text))).strip()
 
 
 def fold(text):
     """Lower case without diacritics: 'Trường Mầm non' -> 'truong mam non'."""
-    decomposed = unicodedata.normalize("NFD", (text or "").lower())
+    decomposed = unicodedata.normalize("NFD", _CONTROL.sub("", text or "").lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACE.sub(" ", stripped.replace("đ", "d")).strip()
 

@@ -102,6 +102,10 @@ def redirect_to(url, trigger=None):
 QUERY_CONTROL = re.compile(rb"%(?:[01][0-9a-fA-F]|7[fF])|[\x00-\x1f\x7f]")
 
 
+# The longest query string answered (gunicorn's own request-line limit is 8190 bytes).
+MAX_QUERY_BYTES = 8192
+
+
 class QueryStringCleaner:
     """WSGI middleware: control characters (NUL, CR, LF...) are dropped from every query string
     before anything reads it, so a search or a parameter carrying them is answered as if they
@@ -112,7 +116,10 @@ class QueryStringCleaner:
 
     def __call__(self, environ, start_response):
         query = environ.get("QUERY_STRING", "")
-        if query:
+        if len(query) > MAX_QUERY_BYTES:
+            # Answered 414 (web.init_app) by a page that must not echo it: dropped here.
+            environ["QUERY_STRING"], environ["district.query_too_long"] = "", True
+        elif query:
             raw = query.encode("latin-1", "replace")
             cleaned = QUERY_CONTROL.sub(b"", raw)
             if cleaned != raw:
@@ -182,6 +189,12 @@ def init_app(app):
     from .notifications.queries import unread_count
 
     app.wsgi_app = QueryStringCleaner(app.wsgi_app)
+
+    @app.before_request
+    def query_string_bounded():
+        """A query string longer than any link of the app makes: 414, not a page echoing it."""
+        if request.environ.get("district.query_too_long"):
+            abort(414)
 
     @app.template_global()
     def can(endpoint, **values):

@@ -1,6 +1,7 @@
 """`flask --app app` commands: init-db, seed, create-user, backup."""
 
 import sqlite3
+import tarfile
 
 from district.db import is_sqlite
 from district.models import AuditEntry, School, User
@@ -57,11 +58,15 @@ def test_create_user_command_refuses_a_school_role_without_school(runner, distri
 
 
 def test_backup(runner, district, tmp_path):
-    target = tmp_path / "backup.db"
+    """One archive: the database (SQLite's own copy, or pg_dump's) and the uploaded files
+    (tests/test_backup.py restores it)."""
+    target = tmp_path / "backup.tar.gz"
     result = runner.invoke(args=["backup", str(target)])
-    if is_sqlite():
-        assert result.exit_code == 0, result.output
-        with sqlite3.connect(target) as copy:
-            assert copy.execute("SELECT count(*) FROM school").fetchone()[0] == 2
-    else:
-        assert result.exit_code != 0 and "pg_dump" in result.output
+    assert result.exit_code == 0, result.output
+    with tarfile.open(target) as archive:
+        if is_sqlite():
+            archive.extract("database.sqlite", tmp_path, filter="data")
+            with sqlite3.connect(tmp_path / "database.sqlite") as copy:
+                assert copy.execute("SELECT count(*) FROM school").fetchone()[0] == 2
+        else:
+            assert "database.dump" in archive.getnames()

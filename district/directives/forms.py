@@ -16,6 +16,9 @@ from ..forms import Form, choices
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 from .vocabulary import AUDIENCE_LABELS, RESPONSE_LABELS
 
+# The longest directive body (Markdown), in characters.
+BODY_MAX = 50_000
+
 
 class CheckboxesField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
@@ -25,7 +28,8 @@ class CheckboxesField(SelectMultipleField):
 class DirectiveForm(Form):
     number = StringField(_l("Số hiệu"), validators=[DataRequired(), Length(max=80)])
     title = StringField(_l("Trích yếu"), validators=[DataRequired(), Length(max=500)])
-    body = TextAreaField(_l("Nội dung (Markdown)"), validators=[Optional()])
+    body = TextAreaField(_l("Nội dung (Markdown)"), validators=[Optional(),
+                                                                Length(max=BODY_MAX)])
     signer = StringField(_l("Người ký"), validators=[Optional(), Length(max=150)])
     issued_on = DateField(_l("Ngày ban hành"), validators=[DataRequired()])
     deadline = DateField(_l("Hạn xác nhận"), validators=[DataRequired()])

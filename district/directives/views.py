@@ -31,7 +31,7 @@ from ..vocabulary import (
 )
 from ..web import Pages, parse_id, redirect_to, render, wants_fragment
 from . import formats, operations, queries
-from .forms import AcknowledgeForm, DirectiveForm, RevisionForm
+from .forms import BODY_MAX, AcknowledgeForm, DirectiveForm, RevisionForm
 from .vocabulary import (
     FIELD_LABELS,
     INBOX_FILTERS,
@@ -212,7 +212,7 @@ def edit(directive_id):
 def preview():
     """Live preview of the Markdown body, rendered and sanitised by the server."""
     return render("directives/_preview.html",
-                  preview=formats.render_markdown(request.form.get("body", "")))
+                  preview=formats.render_markdown(request.form.get("body", "")[:BODY_MAX]))
 
 
 @bp.post("/audience")
