@@ -261,3 +261,15 @@ def test_htmx_post_with_csrf_header_is_accepted(district, csrf_client):
     response = csrf_client.post("/login", data={"username": "admin", "password": PASSWORD},
                                 headers={"X-CSRFToken": token})
     assert response.status_code == 302
+
+
+def test_a_refused_sign_in_form_answers_422_with_its_message(client):
+    response = client.post("/login", data={"username": "ad\x00min", "password": "x"})
+    assert response.status_code == 422
+    assert "ký tự điều khiển" in response.get_data(as_text=True)
+
+
+def test_the_language_switch_goes_back_only_to_a_path_on_this_site(client):
+    response = client.post("/language", data={"locale": "en", "next": "/help\r\nSet-Cookie: x=1"})
+    assert response.status_code == 302 and response.location == "/"
+    assert client.post("/language", data={"locale": "vi", "next": "/help"}).location == "/help"

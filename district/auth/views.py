@@ -1,5 +1,4 @@
 import time
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
@@ -8,22 +7,11 @@ from flask_login import current_user, login_user, logout_user
 from ..access import EVERYONE, allow, public
 from ..extensions import limiter
 from ..i18n import LANGUAGES, fmt_datetime
-from ..web import redirect_to, render
+from ..web import local_path, redirect_to, render
 from . import operations, queries
 from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target):
-    """Only a path on this site: no scheme, no host, no protocol-relative '//' trick."""
-    if not target:
-        return None
-    target = target.strip().replace("\\", "/")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _login_limit():
@@ -57,9 +45,10 @@ def login():
             session["last_seen"] = session["signed_in_at"] = int(time.time())
             if result.user.must_change_password:
                 return redirect_to(url_for("auth.change_password"))
-            return redirect_to(safe_next(form.next.data) or url_for("main.home"))
+            return redirect_to(local_path(form.next.data) or url_for("main.home"))
         return render("auth/login.html", form=form, status=422)
-    return render("auth/login.html", form=form)
+    # A refused form (empty, too long, control characters) is answered 422 with its messages.
+    return render("auth/login.html", form=form, status=422 if form.is_submitted() else 200)
 
 
 @bp.post("/logout")
@@ -100,4 +89,4 @@ def language():
         session["locale"] = locale
         if current_user.is_authenticated:
             operations.set_locale(current_user, locale)
-    return redirect_to(safe_next(request.form.get("next")) or url_for("main.home"))
+    return redirect_to(local_path(request.form.get("next")) or url_for("main.home"))

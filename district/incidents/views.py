@@ -325,8 +325,7 @@ def checklist(incident_id, item):
     incident = _acting(incident_id, access.may_tick)
     if item not in CHECKLIST_ITEMS:
         abort(404)
-    operations.tick(current_user, incident, item, request.form.get("done") == "1",
-                    request.form.get("note", ""))
+    operations.tick(current_user, incident, item, request.form.get("done") == "1")
     return _done(incident, "checklist", "", "#checklist")
 
 

@@ -276,3 +276,15 @@ def test_only_an_officer_reopens_a_resolved_incident(district, report, advance, 
     assert f'id="step-detail-{incident.id}-' not in page
     page = login_as(district.officer).get(f"/incidents/{incident.id}").get_data(as_text=True)
     assert 'value="handling"' in page and 'value="closed"' in page
+
+
+def test_ticking_a_step_stores_no_text_sent_beside_it(district, login_as, report):
+    """The checklist has no note field: whatever is posted beside a tick is not stored."""
+    from district.models import IncidentChecklistItem
+
+    incident = report(district.staff)
+    login_as(district.principal).post(f"/incidents/{incident.id}/checklist/harm_assessed",
+                                      data={"done": "1", "note": "x" * 1_000_000})
+    row = IncidentChecklistItem.get(IncidentChecklistItem.incident == incident.id,
+                                    IncidentChecklistItem.item == "harm_assessed")
+    assert row.done_at is not None and not row.note
