@@ -52,11 +52,12 @@ ADMIN_LINKS = ["/admin/schools", "/admin/users", "/admin/audit"]
 HOME_OFFERS = {
     "admin": (ADMIN_LINKS + ["/admin/users/new", "/admin/schools/import"],
               ["/directives/new", "/incidents/"]),
-    # Officers read the incident-related entries of the audit log (DESIGN.md section 1).
-    "officer": (["/directives/", "/directives/new", "/admin/audit"],
+    # Officers read the incident-related entries of the audit log (DESIGN.md section 1) and
+    # decide the account requests that would open incidents (docs/decisions/0007).
+    "officer": (["/directives/", "/directives/new", "/admin/audit", "/admin/requests"],
                 ["/admin/schools", "/admin/users"]),
-    "principal": (["/directives/"], ADMIN_LINKS + ["/directives/new"]),
-    "staff": (["/directives/"], ADMIN_LINKS + ["/directives/new"]),
+    "principal": (["/directives/"], ADMIN_LINKS + ["/directives/new", "/admin/requests"]),
+    "staff": (["/directives/"], ADMIN_LINKS + ["/directives/new", "/admin/requests"]),
     "observer": ([], ADMIN_LINKS + ["/directives/new", "/incidents/new", "/rosters/upload"]),
 }
 
