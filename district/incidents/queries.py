@@ -9,7 +9,7 @@ from collections import Counter
 
 from peewee import JOIN, SQL, Case, fn
 
-from .. import access, clock
+from .. import access, charts, clock
 from ..db import is_sqlite
 from ..models import (
     Incident,
@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..text import fold
 from ..vocabulary import SCHOOL_LEVELS, SCHOOL_ROLES
+from .suppression import shown_table
 from .vocabulary import CATEGORY_LABELS, CHECKLIST_ITEMS, SEVERITY_LABELS, STATUS_LABELS
 from .workflow import OPEN_STATUSES, fields_for, is_urgent, next_statuses
 
@@ -333,3 +334,64 @@ def home_aggregates(user):
     """The observer's home card: this local year's total (suppressed like the stats page)."""
     data = aggregates(user, year=clock.today().year)
     return {"total": data["total"], "category": data["category"]}
+
+
+# --- Charts -----------------------------------------------------------------------------------
+
+
+def status_counts(user, year=None):
+    """[(status, count)] in workflow order, in `incident_aggregates_scope(user)` (one query);
+    `year` is a local calendar year."""
+    query = access.incident_aggregates_scope(user)
+    if year:
+        start, end = clock.year_range(year)
+        query = query.where(Incident.reported_at >= start, Incident.reported_at < end)
+    found = dict(query.select(Incident.status, fn.COUNT(Incident.id))
+                 .group_by(Incident.status).tuples())
+    return [(code, found.get(code, 0)) for code in STATUS_LABELS]
+
+
+def home_charts(user):
+    """The officer's and the observer's incident card: this local year's counts by month,
+    category and status (one query grouped by the three), each table protected for whoever
+    does not see exact counts (district/incidents/suppression.py) before it is drawn."""
+    year = clock.today().year
+    start, end = clock.year_range(year)
+    month = local_month(Incident.reported_at)
+    rows = (access.incident_aggregates_scope(user)
+            .where(Incident.reported_at >= start, Incident.reported_at < end)
+            .select(month, Incident.category, Incident.status, fn.COUNT(Incident.id))
+            .group_by(month, Incident.category, Incident.status).tuples())
+    by = {"month": Counter(), "category": Counter(), "status": Counter()}
+    for row_month, category, status, n in rows:
+        by["month"][row_month] += n
+        by["category"][category] += n
+        by["status"][status] += n
+    data = {"month": sorted(by["month"].items()),
+            "category": [(code, by["category"].get(code, 0)) for code in CATEGORY_LABELS],
+            "status": [(code, by["status"].get(code, 0)) for code in STATUS_LABELS]}
+    exact = access.sees_exact_counts(user)
+    return {"year": year, "total": sum(by["category"].values()), "exact": exact,
+            **stat_charts({key: shown_table(rows, exact) for key, rows in data.items()})}
+
+
+def month_label(month):
+    """"2026-11" as "11/2026"."""
+    return f"{month[5:]}/{month[:4]}"
+
+
+def stat_charts(tables):
+    """Bar charts of the shown tables (code, text) of month, category and status: only what
+    the reader may see goes in ("<5" and "*" are drawn as marked bars); a withheld table
+    (None) gives no chart."""
+    labels = {"category": CATEGORY_LABELS, "status": STATUS_LABELS}
+    found = {}
+    for key in ("month", "category", "status"):
+        rows = tables.get(key)
+        if rows is None:
+            found[f"{key}_chart"] = None
+            continue
+        named = [(month_label(code) if key == "month" else labels[key][code], text)
+                 for code, text in rows]
+        found[f"{key}_chart"] = charts.bars(named, classes=[f"chart-{key}"] * len(named))
+    return found

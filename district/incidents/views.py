@@ -401,9 +401,11 @@ def stats():
     if not exact and year is None:
         year = clock.today().year
     data = queries.aggregates(current_user, year=year)
+    data["status"] = queries.status_counts(current_user, year=year)
     tables = {key: shown_table(data[key], exact)
-              for key in ("category", "level", "severity", "month")}
+              for key in ("category", "level", "severity", "month", "status")}
     return render("incidents/stats.html", data=data, tables=tables, exact=exact, year=year,
+                  **queries.stat_charts(tables),
                   years=YEARS, labels=LABELS,
                   total=str(data["total"]) if exact else small(data["total"]))
 
@@ -411,6 +413,13 @@ def stats():
 @bp.app_template_global()
 def incident_home_figures():
     return queries.home_figures(current_user)
+
+
+@bp.app_template_global()
+def incident_home_charts():
+    """This year's counts by month, category and status as charts (suppressed for the
+    observer)."""
+    return queries.home_charts(current_user)
 
 
 @bp.app_template_global()

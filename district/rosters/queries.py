@@ -8,6 +8,7 @@ newest version, whatever its state.
 
 from peewee import JOIN, fn
 
+from .. import charts
 from ..access import (
     can_edit_roster,
     roster_aggregates_scope,
@@ -186,3 +187,15 @@ def school_summary(user):
               .first()) if user.school_id else None
     return {"state": roster.state if roster else "none", "roster": roster,
             "can_edit": can_edit_roster(user, user.school_id)}
+
+
+# --- Charts ------------------------------------------------------------------------------------
+
+COVERAGE_ORDER = ("complete", "warnings", "incomplete", "none")
+
+
+def coverage_chart(counts):
+    """The coverage of `coverage_counts` as bars (complete, with warnings, incomplete, none),
+    each coloured by its state; no query."""
+    return charts.bars([(STATE_LABELS[s], counts[s]) for s in COVERAGE_ORDER],
+                       classes=[f"chart-{s}" for s in COVERAGE_ORDER])

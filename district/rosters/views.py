@@ -370,6 +370,12 @@ def roster_coverage():
 
 
 @bp.app_template_global()
+def roster_coverage_chart(counts):
+    """The bars of `roster_coverage()`'s figures (no query)."""
+    return queries.coverage_chart(counts)
+
+
+@bp.app_template_global()
 def roster_school_summary():
     return queries.school_summary(current_user)
 
