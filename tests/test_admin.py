@@ -232,10 +232,11 @@ def test_audit_log_filters_and_pages(district, login_as, auth):
         auth.login(district.staff, "wrong")
     admin = login_as(district.admin)
     page = admin.get("/admin/audit?action=login.failed").get_data(as_text=True)
-    assert page.count("<code>login.failed</code>") == 3
-    assert "<code>login.success</code>" not in page
+    assert page.count("Có người đăng nhập sai vào tài khoản Lê Thị Mai (gv1.mn-hoasen)") == 3
+    assert "đã đăng nhập lúc" not in page
     by_actor = admin.get(f"/admin/audit?actor={district.admin.username}").get_data(as_text=True)
-    assert "<code>login.success</code>" in by_actor and "login.failed" not in by_actor
+    assert f"{district.admin.full_name} đã đăng nhập lúc" in by_actor
+    assert "đăng nhập sai" not in by_actor
     future = admin.get("/admin/audit?date_from=2099-01-01").get_data(as_text=True)
     assert "Không có mục nào khớp." in future
     for _ in range(60):
@@ -247,7 +248,7 @@ def test_audit_log_filters_and_pages(district, login_as, auth):
 def test_officer_reads_only_incident_entries_in_the_audit_log(district, login_as):
     AuditEntry.create(action="incident.view", target_type="incident", target_id="1")
     page = login_as(district.officer).get("/admin/audit").get_data(as_text=True)
-    assert "<code>incident.view</code>" in page and "<code>login.success</code>" not in page
+    assert "đã xem vụ việc" in page and "đã đăng nhập" not in page
 
 
 def test_htmx_search_returns_only_the_results(district, login_as):
@@ -268,7 +269,8 @@ def test_admin_audit_log_never_shows_incident_content(district, login_as):
     AuditEntry.create(action="user.update", target_type="user", target_id="3",
                       details={"full_name": ["Cũ", "Mới"]})
     admin_page = login_as(district.admin).get("/admin/audit").get_data(as_text=True)
-    assert "<code>incident.correct</code>" in admin_page and "incident #7" in admin_page
+    assert "đã bổ sung, đính chính báo cáo vụ việc" in admin_page
+    assert "(nội dung vụ việc: không hiển thị)" in admin_page
     assert "Nguyễn Minh An" not in admin_page and "sexual_abuse" not in admin_page
     assert "Mới" in admin_page
     officer_page = login_as(district.officer).get("/admin/audit").get_data(as_text=True)
@@ -284,17 +286,17 @@ def test_audit_dates_are_the_offices_local_days(app, district, login_as, zone):
     def utc(*local):
         return dt.datetime(*local, tzinfo=ZoneInfo(zone)).astimezone(dt.UTC).replace(tzinfo=None)
 
-    AuditEntry.create(action="test.late", at=utc(2026, 12, 1, 23, 59))
-    AuditEntry.create(action="test.early", at=utc(2026, 12, 2, 0, 1))
+    AuditEntry.create(action="logout", actor_name="tre.muon", at=utc(2026, 12, 1, 23, 59))
+    AuditEntry.create(action="logout", actor_name="som.som", at=utc(2026, 12, 2, 0, 1))
     admin = login_as(district.admin)
 
     def actions(first, last):
-        page = admin.get(f"/admin/audit?action=test.&date_from={first}&date_to={last}")
-        return re.findall(r"<code>(test\.\w+)</code>", page.get_data(as_text=True))
+        page = admin.get(f"/admin/audit?action=logout&date_from={first}&date_to={last}")
+        return re.findall(r"(tre\.muon|som\.som) đã đăng xuất", page.get_data(as_text=True))
 
-    assert actions("2026-12-01", "2026-12-01") == ["test.late"]
-    assert actions("2026-12-02", "2026-12-02") == ["test.early"]
-    assert actions("2026-12-01", "2026-12-02") == ["test.early", "test.late"]
+    assert actions("2026-12-01", "2026-12-01") == ["tre.muon"]
+    assert actions("2026-12-02", "2026-12-02") == ["som.som"]
+    assert actions("2026-12-01", "2026-12-02") == ["som.som", "tre.muon"]
 
 
 @pytest.mark.parametrize("url", ["/admin/schools?status=all", "/admin/users", "/admin/audit"])

@@ -35,6 +35,8 @@ class AuditFilterForm(Form):
         csrf = False
 
     actor = StringField(_l("Người thực hiện"), validators=[Optional()])
-    action = StringField(_l("Thao tác"), validators=[Optional()])
+    # A code or a group's prefix (admin.queries.audit_action_choices); any other value finds
+    # nothing, never an error.
+    action = SelectField(_l("Thao tác"), choices=[], validate_choice=False)
     date_from = DateField(_l("Từ ngày"), validators=[Optional()])
     date_to = DateField(_l("Đến ngày"), validators=[Optional()])

@@ -16,10 +16,13 @@ from ..auth.passwords import hash_password, temporary_password
 from ..auth.throttle import forget_name
 from ..clock import utcnow
 from ..db import database
+from ..exports import csv_bytes
 from ..i18n import N_
 from ..models import AccountRequest, School, User
 from ..notifications.operations import notify, users_with_role
 from ..vocabulary import OFFICER, ROLE_MSGIDS, ROLES, SCHOOL_ROLES
+from . import formats
+from .queries import audit_rows
 from .values import (
     SCHOOL_FIELDS,
     AdminError,
@@ -374,3 +377,28 @@ def _decide(officer, account_request, state):
         AccountRequest.id == account_request.id, AccountRequest.state == "pending").execute()
     if not decided:
         raise AdminError(_("Yêu cầu này đã được xử lý."))
+
+
+# --- Exports ----------------------------------------------------------------------------------
+
+# The most entries one CSV export of the audit log holds (newest first), and how many are told
+# at a time (each batch names its objects in a fixed number of queries).
+AUDIT_EXPORT_MAX = 100_000
+AUDIT_EXPORT_BATCH = 1000
+
+
+def export_audit(actor, entries):
+    """The selected entries (newest first, at most AUDIT_EXPORT_MAX) as CSV bytes, told as
+    sentences with what the reader may see; the export is recorded."""
+    lines, count = [], 0
+    for batch_start in range(0, AUDIT_EXPORT_MAX, AUDIT_EXPORT_BATCH):
+        batch = list(entries.offset(batch_start).limit(AUDIT_EXPORT_BATCH))
+        lines.extend(formats.audit_csv_row(row) for row in audit_rows(actor, batch))
+        count += len(batch)
+        if len(batch) < AUDIT_EXPORT_BATCH:
+            break
+    data = csv_bytes(formats.audit_csv_header(), lines)
+    with database.atomic():
+        record("audit.export", actor=actor, target_type="audit",
+               details={"format": "csv", "rows": count})
+    return data

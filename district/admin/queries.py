@@ -2,18 +2,30 @@
 Each list is one query for its rows (schools and users joined, never one query per row) and
 one count."""
 
+from flask_babel import format_datetime, gettext
+from flask_babel import gettext as _
 from peewee import JOIN, fn
 
 from ..access import (
     TYPED_AT_SIGN_IN,
     account_requests_visible_to,
+    audit_entry_details_visible,
     audit_visible_to,
     schools_visible_to,
     users_visible_to,
 )
 from ..clock import day_range
-from ..models import AccountRequest, AuditEntry, School, User
+from ..models import AccountRequest, AuditEntry, Directive, Incident, Roster, School, User
 from ..text import fold
+from .vocabulary import (
+    AUDIT_ACTIONS,
+    AUDIT_DETAILS,
+    AUDIT_GROUPS,
+    AUDIT_OTHER,
+    AUDIT_SOMEONE,
+    AUDIT_SYSTEM,
+    AUDIT_WITHOUT_TARGET,
+)
 
 SCHOOL_STATUSES = ("active", "inactive", "all")
 
@@ -45,10 +57,15 @@ def users(user, q="", role=""):
 
 
 def audit_entries(user, actor="", action="", first=None, last=None):
-    """The audit log `user` may read, newest first; `first`/`last` are local days (included)."""
-    query = audit_visible_to(user)
-    if actor:
-        query = query.where(AuditEntry.actor_name.contains(actor.strip().lower()))
+    """The audit log `user` may read, newest first, each entry with its actor's name (one
+    query); `actor` finds a person by full name (ignoring case and diacritics) or username,
+    `action` is a code or the prefix of a group; `first`/`last` are local days (included)."""
+    query = (audit_visible_to(user)
+             .select(AuditEntry, User.id, User.full_name, User.username)
+             .join(User, JOIN.LEFT_OUTER, on=(AuditEntry.actor == User.id), attr="person"))
+    if actor and actor.strip():
+        query = query.where(User.name_search.contains(fold(actor))
+                            | AuditEntry.actor_name.contains(actor.strip().lower()))
     if action:
         query = query.where(AuditEntry.action.startswith(action.strip()))
     start, end = day_range(first, last)
@@ -108,3 +125,101 @@ def pending_request_for(user, account):
     return (account_requests_visible_to(user)
             .where(AccountRequest.user == account.id, AccountRequest.state == "pending")
             .first())
+
+
+# --- The audit log in sentences -------------------------------------------------------------
+
+def _labels_by_id(target_type, ids):
+    """{target id (text): how a sentence names it} for one kind of object: one query."""
+    numbers = [int(i) for i in ids if str(i).isdigit() and len(str(i)) <= 10]
+    if target_type == "directive":
+        rows = Directive.select(Directive.id, Directive.number).where(Directive.id.in_(numbers))
+        return {str(d.id): d.number for d in rows}
+    if target_type == "incident":
+        rows = Incident.select(Incident.id, Incident.reference).where(Incident.id.in_(numbers))
+        return {str(i.id): i.reference for i in rows}
+    if target_type == "school":
+        rows = School.select(School.id, School.name).where(School.id.in_(numbers))
+        return {str(s.id): s.name for s in rows}
+    if target_type == "user":
+        rows = User.select(User.id, User.full_name, User.username).where(User.id.in_(numbers))
+        return {str(u.id): f"{u.full_name} ({u.username})" for u in rows}
+    if target_type == "roster":
+        rows = (Roster.select(Roster.id, Roster.version, School.name)
+                .join(School, on=(Roster.school == School.id)).where(Roster.id.in_(numbers)))
+        return {str(r.id): _("%(school)s (phiên bản %(version)d)", school=r.school.name,
+                             version=r.version) for r in rows}
+    if target_type == "account_request":
+        rows = (AccountRequest.select(AccountRequest.id, AccountRequest.username)
+                .where(AccountRequest.id.in_(numbers)))
+        return {str(r.id): r.username for r in rows}
+    return {}
+
+
+# The kinds of object a sentence names; each is looked up once per page (a fixed number of
+# queries, whatever the entries).
+NAMED_TARGETS = ("directive", "incident", "school", "user", "roster", "account_request")
+
+
+def _detail_value(value):
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return f"{_detail_value(value[0])} → {_detail_value(value[1])}"
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+def audit_details(user, entry):
+    """[(label, value)] of the details a reader may see, named in words (never JSON, never a
+    key), or the reason they are not shown: (None, reason)."""
+    if not audit_entry_details_visible(user, entry):
+        if entry.action in TYPED_AT_SIGN_IN:
+            return None, _("(tên đăng nhập đã gõ: không hiển thị)")
+        return None, _("(nội dung vụ việc: không hiển thị)")
+    details = entry.details if isinstance(entry.details, dict) else {}
+    return [(str(label), _detail_value(details[key])) for key, label in AUDIT_DETAILS.items()
+            if key in details and not isinstance(details[key], dict)], None
+
+
+def audit_rows(user, entries):
+    """The entries told as sentences in the reader's language: [{entry, at, actor, action,
+    sentence}]. Never an action code, an id or the details' JSON; the admin is told that an
+    incident was read or changed, by whom and when, never what it is about."""
+    entries = list(entries)
+    wanted = {kind: set() for kind in NAMED_TARGETS}
+    for e in entries:
+        if e.target_type in wanted and e.target_id:
+            wanted[e.target_type].add(e.target_id)
+    names = {kind: _labels_by_id(kind, ids) for kind, ids in wanted.items()}
+    rows = []
+    for e in entries:
+        label, sentence = AUDIT_ACTIONS.get(e.action, AUDIT_OTHER)
+        person = getattr(e, "person", None)
+        if person is not None and person.id:
+            actor = person.full_name
+        elif e.action in TYPED_AT_SIGN_IN:
+            actor = str(AUDIT_SOMEONE)
+        else:
+            actor = e.actor_name or str(AUDIT_SYSTEM)
+        target = names.get(e.target_type, {}).get(e.target_id, "")
+        if not target and e.action in AUDIT_WITHOUT_TARGET:
+            sentence = AUDIT_WITHOUT_TARGET[e.action]
+        elif not target:
+            target = _("(không rõ)")
+        text = gettext(sentence, actor=actor, target=target)
+        details, hidden = audit_details(user, e)
+        when = format_datetime(e.at, "HH:mm dd/MM/yyyy")
+        rows.append({"entry": e, "at": e.at, "details": details, "hidden": hidden,
+                     "actor": actor, "action": str(label), "sentence": text,
+                     "full": _("%(sentence)s lúc %(time)s", sentence=text, time=when)})
+    return rows
+
+
+def audit_action_choices():
+    """The action filter: every group, then every action, by name."""
+    groups = [(prefix, str(label)) for prefix, label in AUDIT_GROUPS.items()]
+    actions = sorted(((code, str(label)) for code, (label, _s) in AUDIT_ACTIONS.items()),
+                     key=lambda c: fold(c[1]))
+    return [("", _("Mọi thao tác"))] + groups + actions

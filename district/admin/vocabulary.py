@@ -61,3 +61,148 @@ def request_text(account_request):
     role = request_role(account_request.kind, account_request.details)
     return gettext(REQUEST_TEXTS[account_request.kind], username=account_request.username,
                    role=ROLE_LABELS.get(role, role))
+
+
+# --- The audit log, in sentences (templates/admin/audit.html, the CSV export) ---------------
+# Each action code: its short name (the filter, the export's column) and the sentence that tells
+# it, where %(actor)s is the person's full name and %(target)s names the object (a directive's
+# number, an incident's reference, a school's or an account's name). Codes are never shown.
+AUDIT_ACTIONS = {
+    "login.success": (_l("Đăng nhập"), N_("%(actor)s đã đăng nhập")),
+    "login.failed": (_l("Đăng nhập sai"), N_("Có người đăng nhập sai vào tài khoản %(target)s")),
+    "login.throttled": (_l("Đăng nhập bị chặn tạm thời"),
+                        N_("Một lần đăng nhập bị chặn tạm thời vì sai quá nhiều lần")),
+    "login.throttle_locked": (_l("Tạm khoá đăng nhập"),
+                              N_("Tài khoản %(target)s bị tạm khoá đăng nhập vì sai quá nhiều "
+                                 "lần")),
+    "logout": (_l("Đăng xuất"), N_("%(actor)s đã đăng xuất")),
+    "password.changed": (_l("Đổi mật khẩu"), N_("%(actor)s đã đổi mật khẩu")),
+    "password.change_failed": (_l("Đổi mật khẩu không thành công"),
+                               N_("%(actor)s đổi mật khẩu không thành công")),
+    "account.locale": (_l("Đổi ngôn ngữ"), N_("%(actor)s đã đổi ngôn ngữ hiển thị")),
+    "account_request.create": (_l("Gửi đề nghị về tài khoản"),
+                               N_("%(actor)s đã gửi đề nghị về tài khoản %(target)s")),
+    "account_request.approve": (_l("Duyệt đề nghị về tài khoản"),
+                                N_("%(actor)s đã duyệt đề nghị về tài khoản %(target)s")),
+    "account_request.refuse": (_l("Từ chối đề nghị về tài khoản"),
+                               N_("%(actor)s đã từ chối đề nghị về tài khoản %(target)s")),
+    "directive.create": (_l("Soạn văn bản"), N_("%(actor)s đã soạn bản nháp văn bản %(target)s")),
+    "directive.update": (_l("Sửa bản nháp văn bản"),
+                         N_("%(actor)s đã sửa bản nháp văn bản %(target)s")),
+    "directive.publish": (_l("Ban hành văn bản"), N_("%(actor)s đã ban hành văn bản %(target)s")),
+    "directive.revise": (_l("Sửa đổi văn bản"), N_("%(actor)s đã sửa đổi văn bản %(target)s")),
+    "directive.withdraw": (_l("Thu hồi văn bản"), N_("%(actor)s đã thu hồi văn bản %(target)s")),
+    "directive.attachment_removed": (_l("Gỡ tệp đính kèm của văn bản"),
+                                     N_("%(actor)s đã gỡ một tệp đính kèm của văn bản "
+                                        "%(target)s")),
+    "directive.read": (_l("Mở đọc văn bản"), N_("%(actor)s đã mở đọc văn bản %(target)s")),
+    "directive.acknowledge": (_l("Xác nhận văn bản"),
+                              N_("%(actor)s đã xác nhận văn bản %(target)s")),
+    "directive.remind": (_l("Nhắc việc"),
+                         N_("%(actor)s đã gửi nhắc việc về văn bản %(target)s")),
+    "directive.export": (_l("Xuất bảng theo dõi văn bản"),
+                         N_("%(actor)s đã xuất bảng theo dõi văn bản %(target)s")),
+    "file.missing": (_l("Mở tệp không còn lưu trữ"),
+                     N_("%(actor)s đã mở một tệp không còn trong kho lưu trữ")),
+    "incident.create": (_l("Báo cáo vụ việc"), N_("%(actor)s đã báo cáo vụ việc %(target)s")),
+    "incident.view": (_l("Xem vụ việc"), N_("%(actor)s đã xem vụ việc %(target)s")),
+    "incident.status": (_l("Chuyển trạng thái vụ việc"),
+                        N_("%(actor)s đã chuyển trạng thái vụ việc %(target)s")),
+    "incident.assign": (_l("Giao người xử lý vụ việc"),
+                        N_("%(actor)s đã giao người xử lý vụ việc %(target)s")),
+    "incident.note": (_l("Ghi chú vào vụ việc"), N_("%(actor)s đã ghi chú vào vụ việc %(target)s")),
+    "incident.attach": (_l("Đính kèm tệp vào vụ việc"),
+                        N_("%(actor)s đã đính kèm tệp vào vụ việc %(target)s")),
+    "incident.download": (_l("Tải tệp của vụ việc"),
+                          N_("%(actor)s đã tải tệp đính kèm của vụ việc %(target)s")),
+    "incident.checklist": (_l("Cập nhật bước can thiệp"),
+                           N_("%(actor)s đã cập nhật các bước can thiệp của vụ việc %(target)s")),
+    "incident.correct": (_l("Đính chính báo cáo vụ việc"),
+                         N_("%(actor)s đã bổ sung, đính chính báo cáo vụ việc %(target)s")),
+    "notification.read": (_l("Đọc thông báo"), N_("%(actor)s đã đánh dấu một thông báo là đã đọc")),
+    "notification.read_all": (_l("Đọc mọi thông báo"),
+                              N_("%(actor)s đã đánh dấu mọi thông báo là đã đọc")),
+    "notification.read_by_opening": (_l("Đọc thông báo khi mở trang"),
+                                     N_("%(actor)s đã đọc thông báo khi mở trang liên quan")),
+    "roster.save": (_l("Lưu danh sách tổ tư vấn"),
+                    N_("%(actor)s đã lưu danh sách tổ tư vấn của %(target)s")),
+    "roster.member_add": (_l("Thêm thành viên tổ tư vấn"),
+                          N_("%(actor)s đã thêm thành viên vào danh sách tổ tư vấn của "
+                             "%(target)s")),
+    "roster.member_change": (_l("Sửa thành viên tổ tư vấn"),
+                             N_("%(actor)s đã sửa thông tin thành viên tổ tư vấn của "
+                                "%(target)s")),
+    "roster.member_remove": (_l("Bớt thành viên tổ tư vấn"),
+                             N_("%(actor)s đã bớt một thành viên khỏi danh sách tổ tư vấn của "
+                                "%(target)s")),
+    "roster.upload": (_l("Nạp tệp danh sách tổ tư vấn"),
+                      N_("%(actor)s đã nạp tệp danh sách tổ tư vấn của %(target)s")),
+    "roster.upload_preview": (_l("Xem trước tệp danh sách tổ tư vấn"),
+                              N_("%(actor)s đã tải lên tệp danh sách tổ tư vấn để xem trước")),
+    "roster.seed": (_l("Tạo danh sách tổ tư vấn mẫu"),
+                    N_("%(actor)s đã tạo danh sách tổ tư vấn mẫu của %(target)s")),
+    "roster.rule_set": (_l("Đổi quy định về tổ tư vấn"),
+                        N_("%(actor)s đã đổi bộ quy định về tổ tư vấn đang áp dụng")),
+    "roster.export": (_l("Xuất tổng hợp tổ tư vấn"),
+                      N_("%(actor)s đã xuất bảng tổng hợp danh sách tổ tư vấn")),
+    "roster.download": (_l("Tải danh sách tổ tư vấn"),
+                        N_("%(actor)s đã tải danh sách tổ tư vấn của %(target)s")),
+    "school.create": (_l("Thêm trường"), N_("%(actor)s đã thêm trường %(target)s")),
+    "school.update": (_l("Sửa thông tin trường"),
+                      N_("%(actor)s đã sửa thông tin của %(target)s")),
+    "school.activate": (_l("Mở lại trường"), N_("%(actor)s đã cho %(target)s hoạt động trở lại")),
+    "school.deactivate": (_l("Ngừng hoạt động trường"),
+                          N_("%(actor)s đã ngừng hoạt động %(target)s")),
+    "school.import": (_l("Nhập danh sách trường"),
+                      N_("%(actor)s đã nhập danh sách trường từ tệp")),
+    "user.create": (_l("Tạo tài khoản"), N_("%(actor)s đã tạo tài khoản %(target)s")),
+    "user.update": (_l("Sửa tài khoản"), N_("%(actor)s đã sửa tài khoản %(target)s")),
+    "user.activate": (_l("Mở khoá tài khoản"), N_("%(actor)s đã mở khoá tài khoản %(target)s")),
+    "user.deactivate": (_l("Khoá tài khoản"), N_("%(actor)s đã khoá tài khoản %(target)s")),
+    "user.reset_password": (_l("Đặt lại mật khẩu"),
+                            N_("%(actor)s đã đặt lại mật khẩu của tài khoản %(target)s")),
+    "audit.export": (_l("Xuất nhật ký hệ thống"), N_("%(actor)s đã xuất nhật ký hệ thống")),
+    "seed.district": (_l("Nạp dữ liệu mẫu"), N_("%(actor)s đã nạp dữ liệu mẫu của địa bàn")),
+    "seed.incidents": (_l("Nạp vụ việc mẫu"), N_("%(actor)s đã nạp các vụ việc mẫu")),
+}
+# The sentence of an action whose object is unknown (a failed sign-in under a name no account
+# has: the name typed is never shown).
+AUDIT_WITHOUT_TARGET = {
+    "login.failed": N_("Có người đăng nhập sai bằng một tên đăng nhập không có"),
+    "login.throttle_locked": N_("Một địa chỉ bị tạm khoá đăng nhập vì sai quá nhiều lần"),
+}
+# An action this list does not know yet (never its code).
+AUDIT_OTHER = (_l("Thao tác khác"), N_("%(actor)s đã thực hiện một thao tác khác"))
+# The groups of the action filter: a prefix of the codes and its name.
+AUDIT_GROUPS = {
+    "login": _l("Đăng nhập (mọi loại)"),
+    "directive.": _l("Văn bản chỉ đạo (mọi thao tác)"),
+    "incident.": _l("Vụ việc (mọi thao tác)"),
+    "roster.": _l("Tổ tư vấn (mọi thao tác)"),
+    "school.": _l("Trường (mọi thao tác)"),
+    "user.": _l("Tài khoản (mọi thao tác)"),
+    "account_request.": _l("Đề nghị về tài khoản (mọi thao tác)"),
+}
+AUDIT_SYSTEM = _l("Hệ thống")  # the actor of an entry written by no one (seeds, jobs)
+AUDIT_SOMEONE = _l("Có người")  # the actor of a failed sign-in (never the name typed)
+# The details worth reading, in this order, by name (others are kept in the log, not shown).
+AUDIT_DETAILS = {
+    "reason": _l("Lý do"),
+    "note": _l("Ghi chú"),
+    "summary": _l("Nội dung"),
+    "from": _l("Từ"),
+    "to": _l("Sang"),
+    "outcome": _l("Kết quả"),
+    "agency": _l("Cơ quan"),
+    "full_name": _l("Họ và tên"),
+    "username": _l("Tên đăng nhập"),
+    "email": _l("Thư điện tử"),
+    "phone": _l("Điện thoại"),
+    "role": _l("Vai trò"),
+    "format": _l("Định dạng"),
+    "rows": _l("Số dòng"),
+    "count": _l("Số lượng"),
+    "version": _l("Phiên bản"),
+    "revision": _l("Lần sửa đổi"),
+    "late": _l("Trễ hạn"),
+}

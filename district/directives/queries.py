@@ -11,9 +11,9 @@ import datetime as dt
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
-from .. import clock
+from .. import charts, clock
 from ..access import (
     directive_aggregates_scope,
     directives_visible_to,
@@ -21,6 +21,7 @@ from ..access import (
     own_school_receipts,
     recipients_visible_to,
 )
+from ..db import is_sqlite
 from ..models import (
     Acknowledgement,
     Directive,
@@ -34,7 +35,7 @@ from ..models import (
     User,
 )
 from ..rosters.queries import valid_roster_on_file  # the rosters feature decides what is valid
-from ..text import clean, fold
+from ..text import clean, fold, sort_key
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 from .vocabulary import AUDIENCE_LABELS, STATES, STATUS_LABELS
 
@@ -183,10 +184,33 @@ def pending_count(user):
     return query.count()
 
 
-def school_home(user, limit=5):
-    """The school's home card: the badge's figure, what it counts, the latest directives."""
+# The most directives the school's home card lists (beyond it, a link to the inbox).
+HOME_LIMIT = 20
+
+
+def needs_action(user):
+    """The directives the header badge counts (`pending_count`), most urgent first: for who
+    acknowledges, those the school has still to acknowledge; for the other staff, those nobody
+    of the school has opened yet. Each with its derived state and response kind."""
+    state_col = state_expr()
+    query = (directives_visible_to(user)
+             .select(Directive.id, Directive.number, Directive.title, Directive.deadline,
+                     Directive.response_kind, state_col.alias("state"))
+             .join(Recipient, on=((Recipient.directive == Directive.id)
+                                  & (Recipient.school == user.school_id)))
+             .where(Directive.status == "published"))
+    if may_acknowledge(user):
+        query = query.where(Recipient.acknowledged_at.is_null())
+    else:
+        query = query.where(Recipient.first_read_at.is_null())
+    return query.order_by(Directive.deadline, Directive.id)
+
+
+def school_home(user, limit=HOME_LIMIT):
+    """The school's home card: the badge's figure, what it counts, and the directives it counts
+    (at most `limit`; two queries)."""
     return {"pending": pending_count(user), "acknowledges": may_acknowledge(user),
-            "rows": list(school_inbox(user).limit(limit))}
+            "rows": list(needs_action(user).limit(limit))}
 
 
 # --- One directive --------------------------------------------------------------------------
@@ -424,3 +448,68 @@ def level_rates(user):
 def observer_rates(user):
     """The home card: the five latest directives' rates and the rates per level (two queries)."""
     return {"directives": list(directive_rates(user).limit(5)), "levels": level_rates(user)}
+
+
+# --- Charts ---------------------------------------------------------------------------------
+
+
+def _local_day(column):
+    """SQL: the local day ("YYYY-MM-DD") of a UTC timestamp column, on SQLite and PostgreSQL
+    (the office's zone has no daylight saving: one offset holds for a query)."""
+    minutes = round(clock.utc_offset_hours() * 60)
+    if is_sqlite():
+        return fn.strftime(SQL("'%Y-%m-%d'"), column, SQL(f"'{minutes:+d} minutes'"))
+    return fn.to_char(column + SQL(f"interval '{minutes} minutes'"), SQL("'YYYY-MM-DD'"))
+
+
+def ack_days(user, directive):
+    """[(local day, acknowledgements that day)] of one directive, oldest first, counted in
+    `directive_aggregates_scope(user)`: one GROUP BY query whatever the number of schools."""
+    day = _local_day(Recipient.acknowledged_at)
+    rows = (directive_aggregates_scope(user)
+            .select(day.alias("day"), fn.COUNT(Recipient.id).alias("n"))
+            .where(Recipient.directive == directive.id, Recipient.acknowledged_at.is_null(False))
+            .group_by(day).order_by(day).tuples())
+    return [(dt.date.fromisoformat(d), int(n)) for d, n in rows if d]
+
+
+def ack_timeline(user, directive, total):
+    """The tracking page's chart: acknowledgements by local day against the deadline, from
+    the day of publication (one query)."""
+    start = clock.local_date(directive.published_at) or directive.issued_on
+    first, last = charts.day_span(start, directive.deadline, clock.today())
+    return charts.cumulative(ack_days(user, directive), first, last,
+                             deadline=directive.deadline, total=total)
+
+
+def group_rates(user):
+    """Acknowledgement rates per school level and per commune over every published directive,
+    from one query grouped by both: {"levels": [...], "communes": [...]}, rows as
+    `level_rates` (schools without a commune are left out of the communes)."""
+    acked = Recipient.acknowledged_at.is_null(False)
+    rows = (_rates_scope(user)
+            .select(School.level, School.commune, fn.COUNT(Recipient.id).alias("total"),
+                    _count_if(acked).alias("done"))
+            .switch(Recipient).join(School, on=(Recipient.school == School.id))
+            .group_by(School.level, School.commune).tuples())
+    levels, communes = {}, {}
+    for level, commune, total, done in rows:
+        for sums, key in ((levels, level), (communes, commune)):
+            if key:
+                row = sums.setdefault(key, {"total": 0, "done": 0})
+                row["total"] += int(total or 0)
+                row["done"] += int(done or 0)
+    return {
+        "levels": [{**_with_rate(levels[k]), "level": k, "label": LEVEL_LABELS.get(k, k)}
+                   for k in sorted(levels)],
+        "communes": [{**_with_rate(communes[k]), "label": k}
+                     for k in sorted(communes, key=sort_key)],
+    }
+
+
+def rate_charts(user):
+    """The officer's and the observer's home: rates by level and by commune as bar charts
+    (one query)."""
+    rates = group_rates(user)
+    return {"levels": charts.rate_bars(rates["levels"]),
+            "communes": charts.rate_bars(rates["communes"])}

@@ -73,9 +73,15 @@ def directive_observer_rates():
 
 
 @bp.app_template_global()
-def directive_school_home(limit=5):
+def directive_rate_charts():
+    """The officer's and the observer's home: rates by level and by commune, as charts."""
+    return queries.rate_charts(current_user)
+
+
+@bp.app_template_global()
+def directive_school_home(limit=queries.HOME_LIMIT):
     return {**queries.school_home(current_user, limit), "states": STATE_LABELS,
-            "state_classes": STATE_CLASSES}
+            "state_classes": STATE_CLASSES, "responses": RESPONSE_LABELS}
 
 
 def _visible(directive_id):
@@ -321,12 +327,22 @@ def acknowledge(directive_id):
             status, error = 409, str(exc)
         except operations.DirectiveError as exc:
             status, error = 422, str(exc)
+    done = _("Nhà trường đã xác nhận văn bản %(n)s.", n=directive.number)
+    from_home = request.form.get("from") == "home"  # the button in place on the home card
     if not wants_fragment():
         if error:
             flash(error, "error")
         else:
-            flash(_("Nhà trường đã xác nhận văn bản %(n)s.", n=directive.number), "success")
-        return redirect_to(url_for(".detail", directive_id=directive.id))
+            flash(done, "success")
+        return redirect_to(url_for("main.home") if from_home
+                           else url_for(".detail", directive_id=directive.id))
+    if from_home:
+        # The card again (its count and list without this directive), and the header badge.
+        return render("directives/_home_school.html", status=status,
+                      oob=() if error else ("directives/_badge.html",),
+                      trigger=None if error else "directive-acknowledged",
+                      unread=queries.pending_count(current_user),
+                      home_message=None if error else done, home_error=error)
     context = _detail_context(directive)
     if error:
         context.update(ack_error=error, ack_form=form)
@@ -369,8 +385,11 @@ def _tracking_context(directive):
 def tracking(directive_id):
     directive = _visible(directive_id)
     filters = _filters()
+    counts = queries.state_counts(current_user, directive)
+    timeline = None if wants_fragment() else queries.ack_timeline(current_user, directive,
+                                                                  counts["total"])
     return render("directives/tracking.html", block="results",
-                  counts=queries.state_counts(current_user, directive),
+                  counts=counts, timeline=timeline,
                   pages=Pages(queries.tracking_rows(current_user, directive, filters)),
                   args=filters, communes=[(c, c) for c in queries.communes(directive)],
                   **_tracking_context(directive))

@@ -87,6 +87,53 @@
     moveFocus(element);
   });
 
+  // The directive body's toolbar (templates/directives/form.html): bold, list, heading and
+  // link written as Markdown around the selection, so nobody needs to know Markdown; the
+  // textarea then fires "input", which refreshes the server-side preview (htmx).
+  function formatMarkdown(area, kind) {
+    var start = area.selectionStart, end = area.selectionEnd, text = area.value;
+    var chosen = text.slice(start, end);
+    var before = text.slice(0, start), after = text.slice(end);
+    var inserted, selectFrom, selectTo;
+    if (kind === "bold") {
+      inserted = "**" + chosen + "**";
+      selectFrom = start + 2; selectTo = selectFrom + chosen.length;
+    } else if (kind === "link") {
+      inserted = "[" + chosen + "](https://)";
+      selectFrom = start + chosen.length + 3; selectTo = selectFrom + 8;
+    } else {
+      // Whole lines: from the start of the first chosen line to the end of the last.
+      var lineStart = before.lastIndexOf("\n") + 1;
+      var lineEnd = after.indexOf("\n");
+      lineEnd = lineEnd < 0 ? text.length : end + lineEnd;
+      before = text.slice(0, lineStart);
+      after = text.slice(lineEnd);
+      var prefix = kind === "heading" ? "## " : "- ";
+      inserted = text.slice(lineStart, lineEnd).split("\n").map(function (line) {
+        return line.indexOf(prefix) === 0 ? line : prefix + line;
+      }).join("\n");
+      selectFrom = lineStart + inserted.length; selectTo = selectFrom;
+    }
+    area.value = before + inserted + after;
+    area.focus();
+    area.setSelectionRange(selectFrom, selectTo);
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function wireToolbars(root) {
+    var bars = (root || document).querySelectorAll("[data-md-for]");
+    for (var i = 0; i < bars.length; i++) bars[i].hidden = false;
+  }
+  document.addEventListener("DOMContentLoaded", function () { wireToolbars(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { wireToolbars(event.target); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-md-for] [data-md]");
+    if (!button) return;
+    var bar = button.closest("[data-md-for]");
+    var area = document.getElementById(bar.getAttribute("data-md-for"));
+    if (area) formatMarkdown(area, button.getAttribute("data-md"));
+  });
+
   // A failed htmx request (network down, 5xx) is said out loud instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {
     var box = document.getElementById("htmx-error");
