@@ -13,7 +13,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
-    FloatField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -167,7 +167,9 @@ class RateLimitCounter(BaseModel):
 
     key = CharField(max_length=255, unique=True)
     count = IntegerField(default=0)
-    expires_at = FloatField(index=True)  # seconds since the epoch
+    # Seconds since the epoch: DOUBLE PRECISION (a PostgreSQL REAL keeps ~7 digits, so an epoch
+    # time would be rounded to minutes and a window could end before it began).
+    expires_at = DoubleField(index=True)
 
 
 class Setting(BaseModel):

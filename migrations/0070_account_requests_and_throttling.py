@@ -8,7 +8,7 @@ The old per-account counters (user.failed_logins, user.locked_until) stay, unuse
 from peewee import (
     CharField,
     DateTimeField,
-    FloatField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -52,7 +52,7 @@ def up(migrator, db):
     class RateLimitCounter(Model):
         key = CharField(max_length=255, unique=True)
         count = IntegerField(default=0)
-        expires_at = FloatField(index=True)
+        expires_at = DoubleField(index=True)
 
         class Meta:
             database = db

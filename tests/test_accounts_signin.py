@@ -187,3 +187,18 @@ def test_a_session_ends_twelve_hours_after_signing_in_however_active(app, distri
     assert response.status_code == 302 and "/login" in response.location
     assert "quá 12 giờ" in client.get("/login").get_data(as_text=True)
     assert client.get("/").status_code == 302
+
+
+def test_a_rate_limit_window_ends_when_it_should(app):
+    """The window's end is kept to the second on both databases (a single-precision column
+    would round an epoch time by minutes and end windows before they begin)."""
+    import time
+
+    from district.ratelimit import DatabaseStorage
+
+    storage = DatabaseStorage()
+    before = time.time()
+    assert storage.incr("test-window", 60) == 1
+    assert storage.incr("test-window", 60) == 2
+    assert 59 <= storage.get_expiry("test-window") - before <= 61
+    assert storage.get("test-window") == 2
