@@ -135,8 +135,10 @@ def test_change_an_incident_status_by_keyboard(page, district):
             page.keyboard.press("Enter")
         expect(page.locator(f"#status-badge-{incident.id}")).to_have_text(
             {"verifying": "Đang xác minh", "handling": "Đang xử lý"}[step])
-        # Focus lands on the new status in the updated panel, which announces it.
-        assert focused(page, "e.closest('#status-panel') !== null && e !== document.body")
+        # Focus lands on the new status in the updated panel (moved once htmx has settled the
+        # swap, so wait for it), and the panel announces it.
+        page.wait_for_function("() => { const e = document.activeElement; return e !== "
+                               "document.body && e.closest('#status-panel') !== null; }")
         expect(page.locator("#status-panel")).to_have_attribute("aria-live", "polite")
         assert walk.axe_violations(page) == []
 
