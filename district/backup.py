@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import tarfile
 import tempfile
@@ -151,14 +150,7 @@ def _restore_sqlite(dump):
         db.database.close()
     path.parent.mkdir(parents=True, exist_ok=True)
     incoming = path.with_name(path.name + ".restoring")
-    source = sqlite3.connect(dump)
-    target = sqlite3.connect(incoming)
-    try:
-        with target:
-            source.backup(target)
-    finally:
-        target.close()
-        source.close()
+    db.copy_sqlite(str(dump), str(incoming))
     for suffix in ("-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     os.replace(incoming, path)

@@ -97,7 +97,11 @@ def pending_migrations():
 
 def backup_sqlite(target):
     """An online, consistent copy of the SQLite database (sqlite3's backup API)."""
-    source_path = database.obj.database
+    copy_sqlite(database.obj.database, target)
+
+
+def copy_sqlite(source_path, target):
+    """Copy one SQLite database file into another, consistently, with sqlite3's backup API."""
     src = sqlite3.connect(source_path)
     dst = sqlite3.connect(target)
     try:

@@ -5,6 +5,7 @@ page's body, with a visible focus ring; the page stays axe-clean after the swap.
 
 import datetime as dt
 
+import pytest
 from playwright.sync_api import expect
 
 from district.incidents import operations as incidents
@@ -113,8 +114,10 @@ def test_acknowledge_a_directive_by_keyboard(page, district):
     assert walk.axe_violations(page) == []
 
 
-def test_change_an_incident_status_by_keyboard(page, district):
-    incident = incidents.report(
+@pytest.fixture
+def incident(district):
+    """A bullying incident reported by a staff member of the preschool."""
+    return incidents.report(
         district.staff, district.preschool,
         {"occurred_at": dt.datetime(2026, 11, 20, 9, 30), "place": "school_yard",
          "category": "bullying", "caused_by": "student", "severity": "medium",
@@ -122,6 +125,9 @@ def test_change_an_incident_status_by_keyboard(page, district):
          "immediate_actions": ""},
         [{"full_name": "Nguyễn Minh An", "class_name": "5A", "sex": "nam", "birth_year": 2015,
           "role": "affected"}], {})
+
+
+def test_change_an_incident_status_by_keyboard(page, district, incident):
     sign_in(page, district.principal.username, PASSWORD)
     for size in (walk.PHONE, walk.DESKTOP):
         page.set_viewport_size(size)
@@ -143,15 +149,7 @@ def test_change_an_incident_status_by_keyboard(page, district):
         assert walk.axe_violations(page) == []
 
 
-def test_every_control_shows_its_focus(page, district):
-    incident = incidents.report(
-        district.staff, district.preschool,
-        {"occurred_at": dt.datetime(2026, 11, 20, 9, 30), "place": "school_yard",
-         "category": "bullying", "caused_by": "student", "severity": "medium",
-         "sensitive": False, "summary": "Học sinh bị xô ngã", "description": "Giờ ra chơi.",
-         "immediate_actions": ""},
-        [{"full_name": "Nguyễn Minh An", "class_name": "5A", "sex": "nam", "birth_year": 2015,
-          "role": "affected"}], {})
+def test_every_control_shows_its_focus(page, district, incident):
     sign_in(page, district.principal.username, PASSWORD)
     page.set_viewport_size(walk.PHONE)
     page.goto("/incidents/")
