@@ -31,6 +31,7 @@ from .models import (
     Recipient,
     Roster,
     School,
+    SchoolTally,
     User,
 )
 from .vocabulary import ADMIN, OBSERVER, OFFICER, PRINCIPAL, STAFF
@@ -234,12 +235,29 @@ def recipients_visible_to(user):
     return nothing(Recipient)
 
 
+DIRECTIVE_AGGREGATES = (ADMIN, OFFICER, OBSERVER)
+
+
 def directive_aggregates_scope(user):
     """The recipients counted in acknowledgement rates (per directive, per level; never a row):
     the office's staff and the observer count every school, nobody else any."""
-    if user.role in (ADMIN, OFFICER, OBSERVER):
+    if user.role in DIRECTIVE_AGGREGATES:
         return Recipient.select()
     return nothing(Recipient)
+
+
+def directive_tallies_scope(user):
+    """The kept counts of `directive_aggregates_scope` (directives/tallies.py): the published
+    directives whose counts, and the schools whose rates, the user may read."""
+    if user.role in DIRECTIVE_AGGREGATES:
+        return Directive.select().where(Directive.status == "published")
+    return nothing(Directive)
+
+
+def school_tallies_scope(user):
+    if user.role in DIRECTIVE_AGGREGATES:
+        return SchoolTally.select()
+    return nothing(SchoolTally)
 
 
 def may_manage_directives(user):

@@ -1,4 +1,4 @@
-"""`flask --app app ...` commands: init-db, seed, create-user, backup, restore."""
+"""`flask --app app ...` commands: init-db, seed, create-user, backup, restore, recount."""
 
 import click
 from flask import current_app
@@ -96,7 +96,19 @@ def restore_command(source, yes):
     click.echo(f"restored from {source}: {summary}")
 
 
+@click.command("recount")
+@with_appcontext
+def recount_command():
+    """Recompute the counts kept with directives and schools from the recipients on file
+    (after a repair by hand or a bulk load; the application keeps them itself otherwise)."""
+    from .directives import tallies
+
+    with db.database.connection_context():
+        tallies.rebuild()
+    click.echo("counts recomputed")
+
+
 def init_app(app):
     for command in (init_db_command, seed_command, create_user_command, backup_command,
-                    restore_command):
+                    restore_command, recount_command):
         app.cli.add_command(command)

@@ -216,6 +216,13 @@ class Directive(BaseModel):
     published_at = DateTimeField(null=True)
     withdrawn_at = DateTimeField(null=True)
     version = IntegerField(default=1)
+    # Kept by directives/tallies.py in each write's transaction (migration 0080), so lists and
+    # homes read counts instead of grouping every recipient: schools that received it, that
+    # opened it, that acknowledged it (the current revision), and of those, late.
+    recipient_count = IntegerField(default=0)
+    read_count = IntegerField(default=0)
+    ack_count = IntegerField(default=0)
+    late_count = IntegerField(default=0)
 
 
 class DirectiveRevision(BaseModel):
@@ -306,6 +313,15 @@ class Recipient(BaseModel):
 
     class Meta:
         indexes = ((("directive", "school"), True),)
+
+
+class SchoolTally(BaseModel):
+    """A school's receipts of published directives and how many it acknowledged (migration
+    0080), kept by directives/tallies.py: rates by level and commune sum a row per school."""
+
+    school = ForeignKeyField(School, unique=True, backref="+", on_delete="RESTRICT")
+    received = IntegerField(default=0)
+    acknowledged = IntegerField(default=0)
 
 
 class Acknowledgement(BaseModel):
@@ -446,6 +462,7 @@ ALL_MODELS = [
     RosterMember,
     RosterUpload,
     Recipient,
+    SchoolTally,
     Acknowledgement,
     DirectiveReminder,
     Incident,

@@ -28,7 +28,7 @@ from ..notifications.operations import notify
 from ..text import clean, fold
 from ..vocabulary import PRINCIPAL, SCHOOL_ROLES
 from ..web import parse_id
-from . import formats, queries
+from . import formats, queries, tallies
 from .vocabulary import ATTACHMENT_KINDS, EDITABLE, REPORT_KINDS
 
 
@@ -184,6 +184,7 @@ def publish(user, directive):
         rows = [{"directive": directive.id, "school": sid} for sid in school_ids]
         for start in range(0, len(rows), 500):
             Recipient.insert_many(rows[start:start + 500]).execute()
+        tallies.published(directive.id, school_ids)
         notify(school_user_ids(school_ids), "directive.published",
                N_("Văn bản chỉ đạo mới %(number)s: %(title)s"), link_to(directive),
                number=directive.number, title=directive.title[:200])
@@ -215,6 +216,7 @@ def revise(user, directive, data, summary, requires_reack, uploads=(), expected_
                                  previous=previous)
         _attach(directive, uploads, user)
         if requires_reack:
+            tallies.acknowledgements_reset(directive.id)
             (Recipient.update(acknowledged_at=None, acknowledged_by=None, ack_note="",
                               ack_revision=None, ack_late=False, roster=None,
                               response_file=None)
@@ -240,6 +242,7 @@ def withdraw(user, directive):
         Directive.update(status="withdrawn", withdrawn_at=now, updated_at=now,
                          version=Directive.version + 1).where(
             Directive.id == directive.id).execute()
+        tallies.withdrawn(directive.id)
         record("directive.withdraw", target=directive)
     return Directive.get_by_id(directive.id)
 
@@ -270,6 +273,7 @@ def mark_read(user, directive):
                    .where(Recipient.id.in_(own), Recipient.directive == directive.id,
                           Recipient.first_read_at.is_null()).execute())
         if updated:
+            tallies.read(directive.id, updated)
             record("directive.read", target=directive)
     return bool(updated)
 
@@ -320,8 +324,10 @@ def acknowledge(user, directive, note="", upload=None):
         Acknowledgement.create(recipient=recipient.id, revision=directive.revision, at=now,
                                by=user.id, note=note, late=late, roster=roster,
                                response_file=stored)
-        Recipient.update(first_read_at=now, first_read_by=user.id).where(
+        first_read = Recipient.update(first_read_at=now, first_read_by=user.id).where(
             Recipient.id == recipient.id, Recipient.first_read_at.is_null()).execute()
+        tallies.acknowledged(directive.id, recipient.school_id, late)
+        tallies.read(directive.id, first_read)
         record("directive.acknowledge", target=directive,
                details={"school": user.school_id, "late": late, "revision": directive.revision})
     return Recipient.get_by_id(recipient.id)

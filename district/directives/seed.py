@@ -19,7 +19,7 @@ from ..models import (
     User,
 )
 from ..vocabulary import PRINCIPAL, STAFF
-from . import operations, queries
+from . import operations, queries, tallies
 
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
             b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -60,6 +60,7 @@ def load(seeds_dir):
             Directive.update(published_at=published, created_at=published).where(
                 Directive.id == directive.id).execute()
             acks += _mix(directive, row.get("mix", {}), published, now, rng, principals, staff)
+            tallies.rebuild()  # _mix wrote the recipients directly; withdraw() then moves them
             _remind_overdue(officer, directive, principals)
             if row["status"] == "withdrawn":
                 operations.withdraw(officer, directive)

@@ -1,0 +1,127 @@
+"""Counts kept as the data changes, so lists and homes never group every recipient.
+
+A province sends 200 directives to 3,000 schools: 600,000 recipient rows that the directive
+list, the officer's and the observer's homes used to group on every request. Instead each
+write of operations.py moves the counts in its own transaction:
+
+- `Directive.recipient_count / read_count / ack_count / late_count`: the schools that received
+  the directive, opened it, acknowledged its current revision, and of those, late;
+- `SchoolTally.received / acknowledged`: per school, its receipts of *published* directives and
+  how many of them it acknowledged, so rates by level and commune sum one row per school.
+
+Counts only ever move by increments under the row's lock (exact when two schools acknowledge at
+once); `rebuild()` recomputes them all from the recipients (migration 0080, the seeds, the
+benchmark's bulk load, `flask tallies rebuild` after a repair by hand).
+"""
+
+from peewee import JOIN, Case, fn
+
+from ..db import database
+from ..models import Directive, Recipient, SchoolTally
+
+
+def published(directive_id, school_ids):
+    """A directive went out to `school_ids` (its recipients were just created)."""
+    Directive.update(recipient_count=len(school_ids)).where(
+        Directive.id == directive_id).execute()
+    rows = [{"school": sid, "received": 1, "acknowledged": 0} for sid in school_ids]
+    for start in range(0, len(rows), 500):
+        (SchoolTally.insert_many(rows[start:start + 500])
+         .on_conflict(conflict_target=[SchoolTally.school],
+                      update={SchoolTally.received: SchoolTally.received + 1})
+         .execute())
+
+
+def read(directive_id, n=1):
+    if n:
+        Directive.update(read_count=Directive.read_count + n).where(
+            Directive.id == directive_id).execute()
+
+
+def acknowledged(directive_id, school_id, late):
+    Directive.update(ack_count=Directive.ack_count + 1,
+                     late_count=Directive.late_count + (1 if late else 0)).where(
+        Directive.id == directive_id).execute()
+    SchoolTally.update(acknowledged=SchoolTally.acknowledged + 1).where(
+        SchoolTally.school == school_id).execute()
+
+
+def _acked_schools(directive_id):
+    return (Recipient.select(Recipient.school)
+            .where(Recipient.directive == directive_id, Recipient.acknowledged_at.is_null(False)))
+
+
+def acknowledgements_reset(directive_id):
+    """Every school must acknowledge again (call before the recipients are reset)."""
+    SchoolTally.update(acknowledged=SchoolTally.acknowledged - 1).where(
+        SchoolTally.school.in_(_acked_schools(directive_id))).execute()
+    Directive.update(ack_count=0, late_count=0).where(Directive.id == directive_id).execute()
+
+
+def withdrawn(directive_id):
+    """A published directive was withdrawn: it leaves the schools' rates (its own counts stay,
+    for its tracking page)."""
+    SchoolTally.update(acknowledged=SchoolTally.acknowledged - 1).where(
+        SchoolTally.school.in_(_acked_schools(directive_id))).execute()
+    SchoolTally.update(received=SchoolTally.received - 1).where(
+        SchoolTally.school.in_(Recipient.select(Recipient.school)
+                               .where(Recipient.directive == directive_id))).execute()
+
+
+def _count(*conditions):
+    """SQL: how many recipients of the outer row's directive meet `conditions`."""
+    return (Recipient.select(fn.COUNT(Recipient.id))
+            .where(Recipient.directive == Directive.id, *conditions))
+
+
+def _count_if(condition):
+    return fn.SUM(Case(None, [(condition, 1)], 0))
+
+
+ACKED = Recipient.acknowledged_at.is_null(False)
+
+
+def rebuild():
+    """Recompute every count from the recipients on file (one transaction)."""
+    with database.atomic():
+        Directive.update(
+            recipient_count=_count(), read_count=_count(Recipient.first_read_at.is_null(False)),
+            ack_count=_count(ACKED),
+            late_count=_count(ACKED, Recipient.ack_late == True),  # noqa: E712
+        ).execute()
+        SchoolTally.delete().execute()
+        SchoolTally.insert_from(
+            Recipient.select(Recipient.school, fn.COUNT(Recipient.id), _count_if(ACKED))
+            .join(Directive).where(Directive.status == "published").group_by(Recipient.school),
+            [SchoolTally.school, SchoolTally.received, SchoolTally.acknowledged]).execute()
+
+
+def recounted():
+    """The counts computed afresh from the recipients, in the shape of `kept()` (for tests
+    and checks): {"directives": {id: (total, read, acked, late)},
+    "schools": {school id: (received, acknowledged)}}."""
+    directives = {
+        row[0]: tuple(int(x or 0) for x in row[1:]) for row in
+        Directive.select(Directive.id, fn.COUNT(Recipient.id),
+                         _count_if(Recipient.first_read_at.is_null(False)), _count_if(ACKED),
+                         _count_if(ACKED & (Recipient.ack_late == True)))  # noqa: E712
+        .join(Recipient, JOIN.LEFT_OUTER, on=(Recipient.directive == Directive.id))
+        .group_by(Directive.id).tuples()}
+    schools = {
+        row[0]: (int(row[1]), int(row[2] or 0)) for row in
+        Recipient.select(Recipient.school, fn.COUNT(Recipient.id), _count_if(ACKED))
+        .join(Directive).where(Directive.status == "published")
+        .group_by(Recipient.school).tuples()}
+    return {"directives": directives, "schools": schools}
+
+
+def kept():
+    """The counts as kept: {"directives": {id: (total, read, acked, late)},
+    "schools": {school id: (received, acknowledged)}} (schools with no receipt left out)."""
+    directives = {d.id: (d.recipient_count, d.read_count, d.ack_count, d.late_count)
+                  for d in Directive.select(Directive.id, Directive.recipient_count,
+                                            Directive.read_count, Directive.ack_count,
+                                            Directive.late_count)}
+    schools = {t.school_id: (t.received, t.acknowledged) for t in SchoolTally.select()
+               if t.received or t.acknowledged}
+    return {"directives": directives, "schools": schools}
