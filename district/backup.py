@@ -146,8 +146,7 @@ def restore_archive(source):
 def _restore_sqlite(dump):
     """Swap the database file for the copy (written next to it, then renamed over it)."""
     path = Path(db.database.obj.database)
-    if not db.database.is_closed():
-        db.database.close()
+    db.disconnect_all()
     path.parent.mkdir(parents=True, exist_ok=True)
     incoming = path.with_name(path.name + ".restoring")
     db.copy_sqlite(str(dump), str(incoming))
@@ -157,8 +156,6 @@ def _restore_sqlite(dump):
 
 
 def _restore_postgresql(dump):
-    db.database.close()
-    if hasattr(db.database.obj, "close_all"):
-        db.database.obj.close_all()
+    db.disconnect_all()
     _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
           "--single-transaction", f"--dbname={_pg_url()}", str(dump)])

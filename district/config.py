@@ -47,6 +47,9 @@ def from_environment(instance_path):
         "SESSION_COOKIE_SECURE": scheme == "https",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # The cookie is sent again only when the session changes (security.py notes activity
+        # once a minute, which keeps its expiry moving), not re-signed on every request.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "REMEMBER_COOKIE_SECURE": scheme == "https",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "OFFICE_NAME": os.environ.get("OFFICE_NAME", "Phòng Giáo dục và Đào tạo huyện Sông Xanh"),

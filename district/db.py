@@ -1,9 +1,11 @@
 """The database: one proxy bound at start-up, a connection per request, versioned migrations.
 
 SQLite (the embedded default) gets WAL, foreign keys and a busy timeout on every connection;
-DATABASE_URL=postgresql://... selects PostgreSQL, through a pool of connections per worker
-process (playhouse.pool: a request takes an open connection and gives it back at its end,
-instead of opening a new one; DATABASE_POOL_SIZE, 0 for none). The schema changes only through
+DATABASE_URL=postgresql://... selects PostgreSQL. Either goes through a pool of connections per
+worker process (playhouse.pool: a request takes an open connection and gives it back at its
+end, instead of opening a new one and setting it up again; DATABASE_POOL_SIZE, 0 for none).
+A pooled SQLite connection serves one request at a time, in whichever thread it runs
+(check_same_thread off); `flask restore` runs with the server stopped (docs/deployment.md). The schema changes only through
 the numbered scripts in migrations/, applied by peewee's own migration runner
 (playhouse.migrations).
 """
@@ -16,7 +18,7 @@ from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
-from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase, PooledSqliteDatabase
 
 database = DatabaseProxy()
 
@@ -51,7 +53,12 @@ def make_database(url, pool_size=0):
         # BEGIN IMMEDIATE: a transaction takes the write lock when it starts, so two requests
         # that read then write wait for each other (busy timeout) instead of one failing with
         # "database is locked" on a stale snapshot.
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
+        options = {"pragmas": SQLITE_PRAGMAS, "timeout": 10, "lock_type": "IMMEDIATE"}
+        if pool_size and path != ":memory:":
+            return PooledSqliteDatabase(path, max_connections=pool_size,
+                                        stale_timeout=POOL_STALE_SECONDS,
+                                        check_same_thread=False, **options)
+        return SqliteDatabase(path, **options)
     return connect_url(url)
 
 
@@ -78,6 +85,14 @@ def init_app(app):
     def _close_connection(exc):
         if not database.is_closed():
             database.close()
+
+
+def disconnect_all():
+    """Close this process's connection and every pooled one (before the database is swapped)."""
+    if not database.is_closed():
+        database.close()
+    if isinstance(database.obj, PooledDatabase):
+        database.obj.close_all()
 
 
 def migration_runner():

@@ -32,6 +32,9 @@ CSP = (
     "object-src 'none'; frame-ancestors 'none'"
 )
 
+# Seconds between two notes of a user's activity in the session (the idle timeout's grain).
+ACTIVITY_GRANULARITY = 60
+
 # Endpoints reachable while a password change is pending.
 PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "auth.language", "static"}
 
@@ -94,7 +97,9 @@ def _idle_timeout():
         session.clear()
         flash(_("Phiên đăng nhập đã quá %(n)d giờ. Vui lòng đăng nhập lại.", n=hours), "warning")
         return send_to("auth.login", next=_page_to_come_back_to())
-    if not getattr(view, "passive", False):
+    # Activity is noted to the minute: the session cookie is rewritten (signed, sent again) at
+    # most once a minute rather than on every request.
+    if not getattr(view, "passive", False) and now - last >= ACTIVITY_GRANULARITY:
         session["last_seen"] = now
     return None
 
