@@ -5,9 +5,9 @@ DATABASE_URL=postgresql://... selects PostgreSQL. Either goes through a pool of 
 worker process (playhouse.pool: a request takes an open connection and gives it back at its
 end, instead of opening a new one and setting it up again; DATABASE_POOL_SIZE, 0 for none).
 A pooled SQLite connection serves one request at a time, in whichever thread it runs
-(check_same_thread off); `flask restore` runs with the server stopped (docs/deployment.md). The schema changes only through
-the numbered scripts in migrations/, applied by peewee's own migration runner
-(playhouse.migrations).
+(check_same_thread off); `flask restore` runs with the server stopped (docs/deployment.md).
+The schema changes only through the numbered scripts in migrations/, applied by peewee's own
+migration runner (playhouse.migrations).
 """
 
 import sqlite3
