@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
@@ -10,19 +11,53 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..forms import Form, choices
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
+from ..web import parse_id
 from .vocabulary import AUDIENCE_LABELS, RESPONSE_LABELS
 
 # The longest directive body (Markdown), in characters.
 BODY_MAX = 50_000
+# The most schools one directive is sent to by name (a district has a few thousand at most).
+MAX_CHOSEN = 10_000
+
+
+def school_ids(values, limit=None):
+    """The school ids the chooser posts, in order and without repeats: each value is one id or
+    ids joined by commas (past its first chips the chooser sends the chosen schools in one
+    value, so a form with thousands chosen stays a few parts). Anything that is not an id is
+    dropped; at most `limit` ids are read."""
+    ids, seen = [], set()
+    for value in values or ():
+        for part in str(value).split(","):
+            school_id = parse_id(part)
+            if school_id and school_id not in seen:
+                seen.add(school_id)
+                ids.append(school_id)
+                if limit is not None and len(ids) >= limit:
+                    return ids
+    return ids
 
 
 class CheckboxesField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class SchoolIdsField(SelectMultipleField):
+    """The chosen schools (audience "list"), as the chooser posts them (`school_ids`); rendered
+    by templates/directives/_chooser.html, not by WTForms."""
+
+    def process_formdata(self, valuelist):
+        ids = school_ids(valuelist, limit=MAX_CHOSEN + 1)
+        self.too_many = len(ids) > MAX_CHOSEN
+        self.data = [str(i) for i in ids[:MAX_CHOSEN]]
+
+    def pre_validate(self, form):
+        if getattr(self, "too_many", False):
+            raise ValidationError(_("Chọn tối đa %(n)d trường.", n=MAX_CHOSEN))
 
 
 class DirectiveForm(Form):
@@ -39,8 +74,8 @@ class DirectiveForm(Form):
                                default="all")
     audience_levels = CheckboxesField(_l("Cấp học"), choices=choices(LEVEL_LABELS))
     audience_ownerships = CheckboxesField(_l("Loại hình"), choices=choices(OWNERSHIP_LABELS))
-    audience_school_ids = SelectMultipleField(_l("Các trường nhận"), choices=[],
-                                              validate_choice=False)
+    audience_school_ids = SchoolIdsField(_l("Các trường nhận"), choices=[],
+                                         validate_choice=False)
     # The version the form was opened at (optimistic locking).
     version = HiddenField()
     attachments = MultipleFileField(_l("Tệp đính kèm (PDF, DOCX, XLSX; tối đa 20 MB mỗi tệp)"))

@@ -22,6 +22,7 @@ from ..access import (
     own_school_receipts,
     recipients_visible_to,
     school_tallies_scope,
+    schools_visible_to,
 )
 from ..db import is_sqlite
 from ..models import (
@@ -37,6 +38,7 @@ from ..models import (
     StoredFile,
     User,
 )
+from ..rosters.queries import communes as active_communes
 from ..rosters.queries import valid_roster_on_file  # the rosters feature decides what is valid
 from ..text import clean, fold, sort_key
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
@@ -509,3 +511,59 @@ def rate_charts(user):
     rates = group_rates(user)
     return {"levels": charts.rate_bars(rates["levels"]),
             "communes": charts.rate_bars(rates["communes"])}
+
+
+# --- The school chooser of the directive form -----------------------------------------------
+# (docs/decisions/directive-school-chooser.md)
+
+# The most schools the chooser lists at once; past it the officer narrows the search.
+CHOOSER_LIMIT = 100
+# The chosen schools shown one by one as chips; the others are counted ("and N more").
+CHIPS_SHOWN = 50
+
+
+def chooser_schools(user, filters):
+    """The active schools matching the chooser's filters ({q, level, ownership, commune}, as
+    read by the view), in Vietnamese order: the name found without accents, or the code."""
+    query = (schools_visible_to(user)
+             .select(School.id, School.name, School.level, School.ownership, School.commune)
+             .where(School.active == True))  # noqa: E712
+    if filters.get("q"):
+        query = query.where(School.name_search.contains(fold(filters["q"]))
+                            | School.code.contains(filters["q"].upper()))
+    for name in ("level", "ownership", "commune"):
+        if filters.get(name):
+            query = query.where(getattr(School, name) == filters[name])
+    return query.order_by(School.name_key, School.id)
+
+
+def chooser_results(user, filters, limit=CHOOSER_LIMIT):
+    """{schools: the first `limit` matches, total: how many match, limit}: one query, two when
+    more than `limit` match."""
+    query = chooser_schools(user, filters)
+    schools = list(query.limit(limit))
+    total = query.count() if len(schools) >= limit else len(schools)
+    return {"schools": schools, "total": total, "limit": limit}
+
+
+def chooser_ids(user, filters):
+    """The ids of every school the chooser's filters match ("select all N matching")."""
+    return [s.id for s in chooser_schools(user, filters).select(School.id)]
+
+
+def chosen_schools(user, school_ids, shown=CHIPS_SHOWN):
+    """The chosen schools that are active, in Vietnamese order (one query): {count, shown: the
+    first `shown` (id, name), more_ids: the ids of the others, limit: `shown`}."""
+    ids = sorted({int(i) for i in school_ids or () if str(i).isdigit()})
+    rows = [] if not ids else list(
+        schools_visible_to(user).select(School.id, School.name)
+        .where(School.active == True, School.id.in_(ids))  # noqa: E712
+        .order_by(School.name_key, School.id).tuples())
+    return {"count": len(rows), "limit": shown,
+            "shown": [{"id": i, "name": name} for i, name in rows[:shown]],
+            "more_ids": [i for i, _name in rows[shown:]]}
+
+
+def chooser_communes():
+    """The communes of the active schools, for the chooser's filter."""
+    return active_communes()

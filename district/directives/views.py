@@ -18,8 +18,9 @@ from ..access import (
     sees_only_directive_rates,
 )
 from ..files import send_stored
-from ..forms import EmptyForm, choices
-from ..models import Directive, School, StoredFile
+from ..forms import EmptyForm
+from ..models import Directive, StoredFile
+from ..text import clean
 from ..vocabulary import (
     ADMIN,
     LEVEL_LABELS,
@@ -31,7 +32,14 @@ from ..vocabulary import (
 )
 from ..web import Pages, parse_id, redirect_to, render, wants_fragment
 from . import formats, operations, queries
-from .forms import BODY_MAX, AcknowledgeForm, DirectiveForm, RevisionForm
+from .forms import (
+    BODY_MAX,
+    MAX_CHOSEN,
+    AcknowledgeForm,
+    DirectiveForm,
+    RevisionForm,
+    school_ids,
+)
 from .vocabulary import (
     FIELD_LABELS,
     INBOX_FILTERS,
@@ -121,12 +129,6 @@ def index():
 # --- Writing --------------------------------------------------------------------------------
 
 
-def _school_choices(form):
-    rows = School.select(School.id, School.name).where(School.active == True)  # noqa: E712
-    form.audience_school_ids.choices = choices([(s.id, s.name)
-                                                for s in rows.order_by(School.name_key)])
-
-
 def _form_data(form):
     return {name: getattr(form, name).data for name in (
         "number", "title", "body", "signer", "issued_on", "deadline", "response_kind",
@@ -145,8 +147,9 @@ def _audience_from(form):
 
 def _form_page(form, directive=None, status=200, revising=False, conflict=None):
     audience = _audience_from(form) if form.audience_kind.data else None
+    chooser = None if revising else _chooser(form.audience_school_ids.data)
     return render("directives/form.html", block="form", form=form, directive=directive,
-                  revising=revising, audience=audience, conflict=conflict,
+                  revising=revising, audience=audience, conflict=conflict, chooser=chooser,
                   preview=formats.render_markdown(form.body.data or ""), status=status,
                   **LABELS)
 
@@ -163,7 +166,6 @@ def new():
         today = clock.today()
         form.issued_on.data = today
         form.deadline.data = today + dt.timedelta(days=7)
-    _school_choices(form)
     if request.form.get("action") == "preview":
         return _form_page(form)
     if form.validate_on_submit():
@@ -188,7 +190,6 @@ def edit(directive_id):
     form = form_class(obj=directive) if request.method == "GET" else form_class()
     if request.method == "GET":
         form.audience_school_ids.data = [str(i) for i in directive.audience_school_ids or []]
-    _school_choices(form)
     if request.form.get("action") == "preview":
         return _form_page(form, directive, revising=revising)
     if form.validate_on_submit():
@@ -226,8 +227,60 @@ def preview():
 def audience():
     """How many and which schools the audience chosen in the form designates."""
     form = DirectiveForm()
-    _school_choices(form)
     return render("directives/_audience.html", audience=_audience_from(form))
+
+
+# --- The school chooser of the directive form (docs/decisions/directive-school-chooser.md) ---
+
+# The longest search the chooser reads (a school's name has at most 200 characters).
+CHOOSER_SEARCH_MAX = 100
+
+
+def _chooser_filters(values):
+    """The chooser's search and filters as sent (`school_q`, `school_level`,
+    `school_ownership`, `school_commune`): an unknown level or ownership reads as none, and a
+    long search is cut."""
+    def typed(name, size):
+        return clean(values.get(name, "") or "")[:size]
+
+    level, ownership = typed("school_level", 40), typed("school_ownership", 40)
+    return {"q": typed("school_q", CHOOSER_SEARCH_MAX),
+            "level": level if level in LEVEL_LABELS else "",
+            "ownership": ownership if ownership in OWNERSHIP_LABELS else "",
+            "commune": typed("school_commune", 120)}
+
+
+def _chooser(chosen_ids):
+    """What the form's chooser shows: the chosen schools as chips, and the schools matching the
+    filters sent with the form (none on a first visit) as checkboxes."""
+    filters = _chooser_filters(request.values)
+    chosen = queries.chosen_schools(current_user, chosen_ids)
+    return {"filters": filters, "results": queries.chooser_results(current_user, filters),
+            "chosen": chosen, "chosen_ids": {s["id"] for s in chosen["shown"]}
+            | set(chosen["more_ids"]), "communes": queries.chooser_communes()}
+
+
+@bp.get("/schools")
+@allow(OFFICER)
+def schools():
+    """The chooser's search (htmx): at most CHOOSER_LIMIT matching schools as checkboxes, and
+    how many match."""
+    filters = _chooser_filters(request.args)
+    return render("directives/_chooser_results.html", chooser={
+        "filters": filters, "results": queries.chooser_results(current_user, filters),
+        "chosen_ids": set()}, **LABELS)
+
+
+@bp.post("/schools/choose")
+@allow(OFFICER)
+def choose_schools():
+    """"Select all N matching" (htmx): the chosen schools sent with it and every school the
+    filters match, as the chooser's chips."""
+    filters = _chooser_filters(request.form)
+    ids = school_ids(request.form.getlist("audience_school_ids"), limit=MAX_CHOSEN)
+    ids += queries.chooser_ids(current_user, filters)
+    return render("directives/_chooser_chosen.html", chooser={
+        "chosen": queries.chosen_schools(current_user, ids)})
 
 
 def _action(directive_id, operation, done_message):

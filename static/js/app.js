@@ -148,3 +148,163 @@
     }
   });
 })();
+
+// The school chooser of the directive form (templates/directives/_chooser*.html; why it is so:
+// docs/decisions/directive-school-chooser.md). The chosen schools are the chips' checkboxes
+// (name audience_school_ids): the first ones one by one, the others in one "and N more"
+// checkbox whose value is their ids joined by commas. Ticking a result adds a chip, unticking a
+// result or a chip removes it, "select all shown" ticks every result shown, "clear" removes
+// them all; the count follows, and every change of the audience refreshes the preview below the
+// fieldset ("audience-change", which its hx-trigger listens to). Without JavaScript the same
+// checkboxes are posted as they are.
+(function () {
+  "use strict";
+
+  function each(root, selector, fn) {
+    Array.prototype.forEach.call(root.querySelectorAll(selector), fn);
+  }
+
+  function chipList(chooser) { return chooser.querySelector("ul.chips"); }
+  function moreBox(chooser) { return chooser.querySelector("[data-chip-more]"); }
+
+  function moreIds(chooser) {
+    var box = moreBox(chooser);
+    return box && box.value ? box.value.split(",") : [];
+  }
+
+  function chosenIds(chooser) {
+    var ids = {};
+    each(chooser, "[data-chip]", function (box) { if (box.checked) ids[box.value] = true; });
+    moreIds(chooser).forEach(function (id) { ids[id] = true; });
+    return ids;
+  }
+
+  function counted(holder, n) {
+    return (holder.getAttribute(n === 1 ? "data-one" : "data-other") || "").replace("#", n);
+  }
+
+  function makeChip(value, text, attribute, className) {
+    var item = document.createElement("li");
+    item.className = className;
+    var label = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = "audience_school_ids";
+    box.value = value;
+    box.checked = true;
+    box.setAttribute(attribute, "");
+    var name = document.createElement("span");
+    name.textContent = text;
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" "));
+    label.appendChild(name);
+    item.appendChild(label);
+    return item;
+  }
+
+  function addChosen(chooser, id, name) {
+    if (!/^\d+$/.test(id) || chosenIds(chooser)[id]) return;
+    var list = chipList(chooser);
+    var more = moreBox(chooser);
+    var limit = parseInt(list.getAttribute("data-limit"), 10) || 50;
+    if (list.querySelectorAll("[data-chip]").length < limit) {
+      list.insertBefore(makeChip(id, name, "data-chip", "chip"), more ? more.closest("li") : null);
+    } else if (more) {
+      more.value = moreIds(chooser).concat([id]).join(",");
+    } else {
+      list.appendChild(makeChip(id, "", "data-chip-more", "chip chip-more"));
+    }
+  }
+
+  function removeChosen(chooser, id) {
+    var chip = chooser.querySelector("[data-chip][value='" + id + "']");
+    if (chip) {
+      chip.closest("li").remove();
+      return;
+    }
+    var more = moreBox(chooser);
+    if (!more) return;
+    var rest = moreIds(chooser).filter(function (other) { return other !== id; });
+    if (rest.length) more.value = rest.join(",");
+    else more.closest("li").remove();
+  }
+
+  // Everything shown follows the chosen set: the count, "and N more", the ticks of the results.
+  function refresh(chooser) {
+    var ids = chosenIds(chooser);
+    var n = Object.keys(ids).length;
+    var count = chooser.querySelector("[data-chosen-count]");
+    if (count) count.textContent = counted(count, n);
+    var more = moreBox(chooser);
+    if (more) more.closest("label").querySelector("span").textContent =
+      counted(chipList(chooser), moreIds(chooser).length);
+    each(chooser, "[data-chooser-pick]", function (box) {
+      box.disabled = false;
+      box.checked = !!ids[box.value];
+    });
+    each(chooser, "[data-chooser-js]", function (button) { button.hidden = false; });
+    each(chooser, "[data-chooser-clear]", function (button) { button.hidden = n === 0; });
+  }
+
+  function audienceChanged(element) {
+    var fieldset = element.closest("fieldset.audience");  // the element itself, or within it
+    if (fieldset) fieldset.dispatchEvent(new CustomEvent("audience-change"));
+  }
+
+  function refreshAll(root) {
+    if (root.matches && root.matches("[data-chooser]")) refresh(root);
+    each(root, "[data-chooser]", refresh);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { refreshAll(document); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var chooser = event.target.closest && event.target.closest("[data-chooser]");
+    if (chooser) {
+      refresh(chooser);
+      // "Select all N matching" answered new chips: the audience changed.
+      if (event.target.id === "chooser-chosen") audienceChanged(chooser);
+    } else if (event.target.querySelectorAll) {
+      refreshAll(event.target);
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var fieldset = box.name && /^audience_/.test(box.name) && box.closest("fieldset.audience");
+    if (!fieldset) return;
+    var chooser = box.closest("[data-chooser]");
+    if (chooser && box.matches("[data-chooser-pick]")) {
+      if (box.checked) addChosen(chooser, box.value, box.getAttribute("data-name") || box.value);
+      else removeChosen(chooser, box.value);
+      refresh(chooser);
+    } else if (chooser && box.matches("[data-chip], [data-chip-more]") && !box.checked) {
+      // The chip goes; focus moves to its neighbour (or the search) rather than the page.
+      var item = box.closest("li");
+      var next = item.nextElementSibling || item.previousElementSibling;
+      item.remove();
+      refresh(chooser);
+      var focus = next ? next.querySelector("input") : chooser.querySelector("input[name=school_q]");
+      if (focus) focus.focus();
+    }
+    audienceChanged(fieldset);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest &&
+      event.target.closest("[data-chooser-select-shown], [data-chooser-clear]");
+    if (!button) return;
+    var chooser = button.closest("[data-chooser]");
+    if (button.matches("[data-chooser-clear]")) {
+      each(chooser, "ul.chips li", function (item) { item.remove(); });
+      refresh(chooser);
+      var search = chooser.querySelector("input[name=school_q]");
+      if (search) search.focus();
+    } else {
+      each(chooser, "[data-chooser-pick]", function (box) {
+        if (!box.checked) addChosen(chooser, box.value, box.getAttribute("data-name") || box.value);
+      });
+      refresh(chooser);
+    }
+    audienceChanged(chooser);
+  });
+})();
