@@ -27,6 +27,7 @@ from .models import (
     AuditEntry,
     Directive,
     Incident,
+    IncidentTally,
     Notification,
     Recipient,
     Roster,
@@ -343,12 +344,21 @@ def get_visible_or_404(query, object_id):
         abort(404)
 
 
-def incident_aggregates_scope(user):
-    """The incidents counted in aggregates (counts by category, level, severity, month; never a
-    row): officers and the observer count every incident, nobody else any."""
-    if user.role in (OFFICER, OBSERVER):
-        return Incident.select()
-    return nothing(Incident)
+INCIDENT_AGGREGATES = (OFFICER, OBSERVER)
+
+
+def incident_tallies_scope(user):
+    """The incident counts (by category, level, severity, status, month: never a row; kept by
+    incidents/tallies.py): officers and the observer count every incident, nobody else any."""
+    if user.role in INCIDENT_AGGREGATES:
+        return IncidentTally.select()
+    return nothing(IncidentTally)
+
+
+def sees_every_incident(user):
+    """`incidents_visible_to(user)` is every incident (its unfiltered counts are the kept
+    ones)."""
+    return user.role == OFFICER
 
 
 def is_school_principal(user, incident):

@@ -99,12 +99,15 @@ def restore_command(source, yes):
 @click.command("recount")
 @with_appcontext
 def recount_command():
-    """Recompute the counts kept with directives and schools from the recipients on file
-    (after a repair by hand or a bulk load; the application keeps them itself otherwise)."""
-    from .directives import tallies
+    """Recompute the counts kept for lists and statistics (directives and schools from the
+    recipients, incidents by month) from the rows on file: after a repair by hand or a bulk
+    load; the application keeps them itself otherwise."""
+    from .directives import tallies as directive_tallies
+    from .incidents import tallies as incident_tallies
 
     with db.database.connection_context():
-        tallies.rebuild()
+        directive_tallies.rebuild()
+        incident_tallies.rebuild()
     click.echo("counts recomputed")
 
 

@@ -440,6 +440,21 @@ class IncidentChecklistItem(BaseModel):
         indexes = ((("incident", "item"), True),)
 
 
+class IncidentTally(BaseModel):
+    """Incidents counted per local month ("YYYY-MM") and per `dimension` ("category",
+    "severity", "status", "level": the school's level when reported) and its `key`, kept by
+    incidents/tallies.py in each write's transaction (migration 0090). Every incident counts
+    once in each dimension of its month."""
+
+    month = CharField(max_length=7)
+    dimension = CharField(max_length=16)
+    key = CharField(max_length=32)
+    n = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("month", "dimension", "key"), True),)
+
+
 class IncidentAttachment(BaseModel):
     incident = ForeignKeyField(Incident, backref="attachments", on_delete="RESTRICT")
     file = ForeignKeyField(StoredFile, backref="+", on_delete="RESTRICT")
@@ -472,4 +487,5 @@ ALL_MODELS = [
     IncidentView,
     IncidentChecklistItem,
     IncidentAttachment,
+    IncidentTally,
 ]

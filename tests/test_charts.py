@@ -195,8 +195,7 @@ def test_officer_home_charts_rates_coverage_and_incidents(district, login_as, ma
                                                           make_school, report):
     make_school(name="Trường Tiểu học Bình An", commune="Xã Bình An", level="tieu_hoc")
     directive = make_directive()
-    Recipient.update(acknowledged_at=clock.utcnow(), acknowledged_by=district.principal).where(
-        Recipient.directive == directive.id, Recipient.school == district.preschool.id).execute()
+    directive_operations.acknowledge(district.principal, directive)
     for _ in range(3):
         report(district.staff, category="neglect")
     page = login_as(district.officer).get("/").get_data(as_text=True)

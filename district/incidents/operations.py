@@ -28,6 +28,7 @@ from ..models import (
 from ..notifications.operations import notify, users_with_role
 from ..text import clean, fold
 from ..vocabulary import OFFICER, PRINCIPAL
+from . import tallies
 from .queries import assignable_users
 from .vocabulary import (
     AGENCY_LABELS,
@@ -111,6 +112,7 @@ def _event(incident, actor, kind, version, **fields):
 def _bump(incident, expected_version, **values):
     """The optimistic lock: update the row only if nobody changed it since `expected_version`."""
     now = clock.utcnow()
+    before = {name: getattr(incident, name) for name in values}
     updated = (
         Incident.update(version=Incident.version + 1, updated_at=now, **values)
         .where(Incident.id == incident.id, Incident.version == expected_version)
@@ -118,6 +120,7 @@ def _bump(incident, expected_version, **values):
     )
     if updated != 1:
         raise Conflict(Incident.get_by_id(incident.id))
+    tallies.changed(incident, before, values)
     for name, value in values.items():
         setattr(incident, name, value)
     incident.version = expected_version + 1
@@ -195,6 +198,7 @@ def report(actor, school, data, students, referrals, now=None):
         IncidentChecklistItem.insert_many(
             [{"incident": incident.id, "item": item} for item in CHECKLIST_ITEMS]
         ).execute()
+        tallies.reported(incident, school)
         original = {name: values[name] for name in CORRECTABLE}
         original["occurred_at"] = values["occurred_at"].isoformat()
         _event(incident, actor, "created", 1, to_status="reported",

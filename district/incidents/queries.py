@@ -1,16 +1,15 @@
 """What the incident pages read (never a write): the list with its filters and counters, the
 detail page's read model, the timeline since a version (for a conflict), the aggregates and the
-home cards. Every row comes through access.incidents_visible_to (or, for counts,
-access.incident_aggregates_scope); dates typed by people are local days (district.clock).
+home cards. Every row comes through access.incidents_visible_to (counts through
+access.incident_tallies_scope); dates typed by people are local days (district.clock).
 """
 
 import datetime as dt
 from collections import Counter
 
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, Case, fn
 
 from .. import access, charts, clock
-from ..db import is_sqlite
 from ..models import (
     Incident,
     IncidentAttachment,
@@ -18,12 +17,15 @@ from ..models import (
     IncidentEvent,
     IncidentReferral,
     IncidentStudent,
+    IncidentTally,
     IncidentView,
     School,
     User,
 )
 from ..text import fold
 from ..vocabulary import SCHOOL_LEVELS, SCHOOL_ROLES
+from ..web import parse_id
+from . import tallies
 from .suppression import shown_table
 from .vocabulary import CATEGORY_LABELS, CHECKLIST_ITEMS, SEVERITY_LABELS, STATUS_LABELS
 from .workflow import OPEN_STATUSES, fields_for, is_urgent, next_statuses
@@ -53,7 +55,13 @@ def filtered(user, args, with_status=True):
         if args.get(field):
             query = query.where(getattr(Incident, field) == args[field])
     if args.get("school"):
-        query = query.where(Incident.school == args["school"])
+        # An id the user may not see (or no school's) narrows to nothing: the visibility
+        # function above already leaves only their schools' incidents.
+        query = query.where(Incident.school == parse_id(args["school"]))
+    if fold(args.get("school_q")):
+        query = query.where(Incident.school.in_(
+            access.schools_visible_to(user).select(School.id)
+            .where(School.name_search.contains(fold(args["school_q"])))))
     if args.get("level"):
         query = query.where(Incident.school.in_(
             School.select(School.id).where(School.level == args["level"])))
@@ -139,24 +147,39 @@ def row_facts(user, incidents, now=None):
     return incidents
 
 
+# What narrows the list without being a filter of its rows.
+NOT_FILTERS = ("status", "sort", "page")
+
+
 def counters(user, args=None):
-    """{status: count} for what `user` sees under the list's filters (one query)."""
-    query = filtered(user, args or {}, with_status=False)
-    rows = (query.select(Incident.status, fn.COUNT(Incident.id).alias("n"))
-            .group_by(Incident.status).order_by(Incident.status).tuples())
-    found = dict(rows)
+    """{status: count} for what `user` sees under the list's filters (one query). Someone who
+    sees every incident, with no filter, reads the kept counts (tallies.py) instead of
+    grouping every incident."""
+    args = args or {}
+    unfiltered = not any(v for k, v in args.items() if k not in NOT_FILTERS)
+    if unfiltered and access.sees_every_incident(user):
+        rows = (IncidentTally.select(IncidentTally.key, fn.SUM(IncidentTally.n))
+                .where(IncidentTally.dimension == "status").group_by(IncidentTally.key).tuples())
+    else:
+        rows = (filtered(user, args, with_status=False)
+                .select(Incident.status, fn.COUNT(Incident.id).alias("n"))
+                .group_by(Incident.status).tuples())
+    found = {status: int(n or 0) for status, n in rows}
     counts = {status: found.get(status, 0) for status in STATUS_LABELS}
     counts["all"] = sum(found.values())
     return counts
 
 
-def schools_to_filter(user):
-    """[(id, name)] of the schools the list can be narrowed to: for those who see more than
-    one school."""
-    if not access.may_choose_school(user):
-        return []
-    return list(access.schools_visible_to(user).select(School.id, School.name)
-                .order_by(School.name_key).tuples())
+def chosen_school(user, args):
+    """The school the list is narrowed to by `?school=<id>` (a link from another page), or None
+    when there is none or the user may not see it (one query, only when the id is given). The
+    list never writes out every school: the filter bar has a text field for the name instead
+    (`school_q` in `filtered`)."""
+    school_id = parse_id(args.get("school"))
+    if not school_id:
+        return None
+    return (access.schools_visible_to(user).select(School.id, School.name)
+            .where(School.id == school_id).first())
 
 
 # --- One incident -----------------------------------------------------------------------------
@@ -278,39 +301,39 @@ def _assignable(incident):
 # --- Aggregates -------------------------------------------------------------------------------
 
 
-def local_month(column):
-    """SQL: the local calendar month ("YYYY-MM") of a UTC timestamp column, on SQLite and
-    PostgreSQL (no query parameter, so the expression can be grouped by)."""
-    minutes = round(clock.utc_offset_hours() * 60)
-    if is_sqlite():
-        return fn.strftime(SQL("'%Y-%m'"), column, SQL(f"'{minutes:+d} minutes'"))
-    return fn.to_char(column + SQL(f"interval '{minutes} minutes'"), SQL("'YYYY-MM'"))
+def tally_rows(user, year=None):
+    """[(month, dimension, key, n)] of the kept counts (tallies.py) in
+    `incident_tallies_scope(user)`, of one local calendar year or of every year: a few hundred
+    rows whatever the number of incidents (one query)."""
+    query = access.incident_tallies_scope(user)
+    if year:
+        query = query.where(IncidentTally.month.between(f"{year:04d}-01", f"{year:04d}-12"))
+    return list(query.select(IncidentTally.month, IncidentTally.dimension, IncidentTally.key,
+                             IncidentTally.n).where(IncidentTally.n != 0).tuples())
+
+
+def _summed(rows):
+    """{dimension: Counter(key: n)} of tally rows, with "month" counted from the statuses
+    (every incident has exactly one)."""
+    by = {dimension: Counter() for dimension in (*tallies.DIMENSIONS, "month")}
+    for month, dimension, key, n in rows:
+        by[dimension][key] += n
+        if dimension == "status":
+            by["month"][month] += n
+    return by
 
 
 def aggregates(user, year=None):
-    """Counts by category, school level, severity and local month: never a name or a narrative.
-    Four GROUP BY queries whatever the number of incidents. `year` is a local calendar year."""
-    query = access.incident_aggregates_scope(user)
-    if year:
-        start, end = clock.year_range(year)
-        query = query.where(Incident.reported_at >= start, Incident.reported_at < end)
-
-    def grouped(column, join_school=False):
-        q = query.select(column.alias("key"), fn.COUNT(Incident.id).alias("n"))
-        if join_school:
-            q = q.join(School, on=(Incident.school == School.id))
-        return dict(q.group_by(column).tuples())
-
-    by_category = Counter(grouped(Incident.category))
-    by_severity = Counter(grouped(Incident.severity))
-    by_level = Counter(grouped(School.level, join_school=True))
-    by_month = Counter(grouped(local_month(Incident.reported_at)))
+    """Counts by category, school level, severity, status and local month: never a name or a
+    narrative. `year` is a local calendar year. One query of the kept counts."""
+    by = _summed(tally_rows(user, year))
     return {
-        "category": [(code, by_category.get(code, 0)) for code in CATEGORY_LABELS],
-        "severity": [(code, by_severity.get(code, 0)) for code in SEVERITY_LABELS],
-        "level": [(code, by_level.get(code, 0)) for code in SCHOOL_LEVELS],
-        "month": sorted(by_month.items()),
-        "total": sum(by_category.values()),
+        "category": [(code, by["category"].get(code, 0)) for code in CATEGORY_LABELS],
+        "severity": [(code, by["severity"].get(code, 0)) for code in SEVERITY_LABELS],
+        "level": [(code, by["level"].get(code, 0)) for code in SCHOOL_LEVELS],
+        "status": [(code, by["status"].get(code, 0)) for code in STATUS_LABELS],
+        "month": sorted(by["month"].items()),
+        "total": sum(by["status"].values()),
     }
 
 
@@ -339,40 +362,15 @@ def home_aggregates(user):
 # --- Charts -----------------------------------------------------------------------------------
 
 
-def status_counts(user, year=None):
-    """[(status, count)] in workflow order, in `incident_aggregates_scope(user)` (one query);
-    `year` is a local calendar year."""
-    query = access.incident_aggregates_scope(user)
-    if year:
-        start, end = clock.year_range(year)
-        query = query.where(Incident.reported_at >= start, Incident.reported_at < end)
-    found = dict(query.select(Incident.status, fn.COUNT(Incident.id))
-                 .group_by(Incident.status).tuples())
-    return [(code, found.get(code, 0)) for code in STATUS_LABELS]
-
-
 def home_charts(user):
     """The officer's and the observer's incident card: this local year's counts by month,
-    category and status (one query grouped by the three), each table protected for whoever
+    category and status (one query of the kept counts), each table protected for whoever
     does not see exact counts (district/incidents/suppression.py) before it is drawn."""
     year = clock.today().year
-    start, end = clock.year_range(year)
-    month = local_month(Incident.reported_at)
-    rows = (access.incident_aggregates_scope(user)
-            .where(Incident.reported_at >= start, Incident.reported_at < end)
-            .select(month, Incident.category, Incident.status, fn.COUNT(Incident.id))
-            .group_by(month, Incident.category, Incident.status).tuples())
-    by = {"month": Counter(), "category": Counter(), "status": Counter()}
-    for row_month, category, status, n in rows:
-        by["month"][row_month] += n
-        by["category"][category] += n
-        by["status"][status] += n
-    data = {"month": sorted(by["month"].items()),
-            "category": [(code, by["category"].get(code, 0)) for code in CATEGORY_LABELS],
-            "status": [(code, by["status"].get(code, 0)) for code in STATUS_LABELS]}
+    data = aggregates(user, year)
     exact = access.sees_exact_counts(user)
-    return {"year": year, "total": sum(by["category"].values()), "exact": exact,
-            **stat_charts({key: shown_table(rows, exact) for key, rows in data.items()})}
+    tables = {key: shown_table(data[key], exact) for key in ("month", "category", "status")}
+    return {"year": year, "total": data["total"], "exact": exact, **stat_charts(tables)}
 
 
 def month_label(month):

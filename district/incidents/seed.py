@@ -24,6 +24,7 @@ from ..models import (
     User,
 )
 from ..text import clean, fold
+from . import tallies
 from .vocabulary import CHECKLIST_ITEMS
 
 CLASS_NAMES = {
@@ -235,5 +236,6 @@ def load(seeds_dir):
         Incident.update(version=version, outcome=outcome, closed_at=closed_at,
                         updated_at=last_at).where(Incident.id == incident.id).execute()
         created += 1
+    tallies.rebuild()  # the incidents above were written directly
     record("seed.incidents", target_type="seed", details={"incidents": created})
     return f"incidents: {created} new"

@@ -34,8 +34,8 @@ from .workflow import is_urgent
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
 READERS = (OFFICER, PRINCIPAL, STAFF)
-FILTERS = ("status", "category", "severity", "school", "level", "date_from", "date_to", "mine",
-           "q", "sort")
+FILTERS = ("status", "category", "severity", "school", "school_q", "level", "date_from",
+           "date_to", "mine", "q", "sort")
 MAX_PAGE = 100_000
 YEARS = (2000, 2100)  # what a date or a year in the URL may be; anything else is ignored
 # The htmx answer of each change on the detail page: the block that was asked for, and the
@@ -81,8 +81,10 @@ def list_args(source):
         args[name] = _date(args[name])
     if args["status"] not in STATUS_LABELS:
         args["status"] = ""
-    if args["school"] and not parse_id(args["school"]):
-        args["school"] = ""
+    if args["school"]:
+        # Given, it narrows: to the school if the user sees it, else to nothing (an unusable
+        # number is no school's, "0"); never widened back to every school.
+        args["school"] = str(parse_id(args["school"]))
     return args
 
 
@@ -116,7 +118,8 @@ def index():
     pages = Pages(rows, total=base.count())
     queries.row_facts(current_user, pages.items)
     return render("incidents/index.html", "results", pages=pages,
-                  schools=queries.schools_to_filter(current_user),
+                  school_filter=access.may_choose_school(current_user),
+                  chosen_school=queries.chosen_school(current_user, args),
                   mine_filter=access.may_be_assigned_incidents(current_user),
                   **_list_context(args, request.query_string.decode()))
 
@@ -401,7 +404,6 @@ def stats():
     if not exact and year is None:
         year = clock.today().year
     data = queries.aggregates(current_user, year=year)
-    data["status"] = queries.status_counts(current_user, year=year)
     tables = {key: shown_table(data[key], exact)
               for key in ("category", "level", "severity", "month", "status")}
     return render("incidents/stats.html", data=data, tables=tables, exact=exact, year=year,

@@ -6,8 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from district.incidents import operations
 from district.models import Incident, IncidentEvent
 from tests.conftest import PASSWORD
+from tests.e2e import walk
 from tests.e2e.conftest import mark_window, sign_in, window_marker
 
 NOT_FOUND = "Không tìm thấy"
@@ -251,3 +253,56 @@ def test_each_step_works_without_javascript(browser, live_server, district):
     finally:
         context.close()
     assert Incident.get_by_id(incident.id).status == "referred"
+
+
+@pytest.mark.parametrize("size", [walk.PHONE, walk.DESKTOP], ids=["phone", "desktop"])
+def test_officer_narrows_the_list_by_typing_a_school_and_removes_a_linked_school(
+        page, district, size):
+    """Issue 10: no list of every school. The officer types part of a name without accents and
+    the table narrows in place; a link to one school's incidents shows it as a chip, which the
+    other filters keep and whose ✕ removes it. Folded behind "Lọc" on a phone, the field
+    labelled, its focus visible, the page axe-clean and no wider than the window."""
+    from tests.incidents.conftest import report_data
+
+    data, students = report_data()
+    hoa_sen = operations.report(district.staff, district.preschool, data, students, {})
+    nguyen_du = operations.report(district.other_staff, district.secondary, data, students, {})
+    page.set_viewport_size(size)
+    sign_in(page, district.officer.username, PASSWORD)
+    page.goto("/incidents/")
+    mark_window(page)
+    field = page.get_by_label("Trường", exact=True)
+    if not field.is_visible():  # a phone: the filters fold behind "Lọc"
+        page.locator("details.filter-fold > summary").click()
+    expect(field).to_be_visible()
+    assert page.locator("form.filters select[name=school]").count() == 0
+    field.focus()
+    assert page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
+                         " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 }")
+    field.press_sequentially("nguyen du")
+    expect(page.locator(f"#incident-{hoa_sen.id}")).to_have_count(0)
+    expect(page.locator(f"#incident-{nguyen_du.id}")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"school_q=nguyen(\+|%20)du"))
+    assert window_marker(page) == "still-here"
+    assert walk.check_page(page, sizes=(size,)) == []
+
+    # A link to one school's incidents.
+    page.goto(f"/incidents/?school={district.secondary.id}")
+    if not page.locator("form.filters select[name=status]").is_visible():
+        page.locator("details.filter-fold > summary").click()
+    chip = page.locator(".filter-chip")
+    expect(chip).to_contain_text("Trường THCS Nguyễn Du")
+    expect(page.locator("input[name=school_q]")).to_have_count(0)  # the chip instead
+    assert walk.check_page(page, sizes=(size,)) == []
+    mark_window(page)
+    with page.expect_response(lambda r: "/incidents/?" in r.url):
+        page.locator("form.filters select[name=severity]").select_option("medium")
+    expect(page).to_have_url(re.compile(r"severity=medium"))
+    assert f"school={district.secondary.id}" in page.url
+    expect(page.locator(f"#incident-{nguyen_du.id}")).to_be_visible()
+    expect(page.locator(f"#incident-{hoa_sen.id}")).to_have_count(0)
+    assert window_marker(page) == "still-here"
+    chip.get_by_role("link", name="Bỏ lọc theo trường Trường THCS Nguyễn Du").click()
+    expect(page.locator(f"#incident-{hoa_sen.id}")).to_be_visible()
+    expect(page.locator(f"#incident-{nguyen_du.id}")).to_be_visible()
+    assert "school=" not in page.url

@@ -5,6 +5,7 @@ Runs on SQLite and, with TEST_DB=postgres, on PostgreSQL."""
 import datetime as dt
 
 from district import clock
+from district.incidents import tallies
 from district.models import Incident
 
 LOCAL = dt.datetime
@@ -13,6 +14,7 @@ LOCAL = dt.datetime
 def _reported_at(incident, local):
     at = clock.to_utc(local)
     Incident.update(reported_at=at, occurred_at=at).where(Incident.id == incident.id).execute()
+    tallies.rebuild()  # the time was changed by hand, behind the kept counts
     return incident
 
 

@@ -1,0 +1,70 @@
+"""The incident counts kept per local month (tallies.py) follow every report, status change and
+correction exactly; statistics, homes and the officer's list counters read them."""
+
+import datetime as dt
+
+from district import clock
+from district.incidents import operations, queries, tallies
+from district.models import Incident, IncidentTally
+
+from .conftest import report_data
+
+
+def assert_counts_exact():
+    assert tallies.kept() == tallies.recounted()
+
+
+def test_counts_follow_reports_status_changes_and_corrections(district, report, advance):
+    first = report(district.principal)
+    report(district.other_principal, severity="critical")
+    assert_counts_exact()
+    advance(first, district.principal, "verifying", "handling", "resolved")
+    assert_counts_exact()
+    incident = Incident.get_by_id(first.id)
+    data, _students = report_data(category="cyberbullying", severity="high")
+    changes = {name: data.get(name, getattr(incident, name)) for name in operations.CORRECTABLE}
+    operations.correct(district.officer, incident, incident.version, changes,
+                       "Phân loại lại sau khi xác minh")
+    assert_counts_exact()
+    month = clock.local_date(incident.reported_at).strftime("%Y-%m")
+    statuses = {t.key: t.n for t in IncidentTally.select().where(
+        IncidentTally.dimension == "status", IncidentTally.month == month) if t.n}
+    assert statuses == {"resolved": 1, "reported": 1}
+
+
+def test_statistics_and_counters_read_the_kept_counts(district, report, advance):
+    report(district.principal)
+    second = report(district.other_principal, severity="critical")
+    advance(second, district.officer, "verifying")
+    year = clock.today().year
+    data = queries.aggregates(district.officer, year=year)
+    assert data["total"] == 2
+    assert dict(data["status"])["verifying"] == 1 and dict(data["severity"])["critical"] == 1
+    assert dict(data["level"]) == {"mam_non": 1, "tieu_hoc": 0, "thcs": 1, "lien_cap": 0}
+    assert queries.aggregates(district.officer, year=year - 1)["total"] == 0
+    counts = queries.counters(district.officer, {"status": "", "sort": "new"})
+    assert (counts["all"], counts["reported"], counts["verifying"]) == (2, 1, 1)
+    # With a filter the counters count the filtered rows; a principal counts their own school.
+    assert queries.counters(district.officer, {"severity": "critical"})["all"] == 1
+    assert queries.counters(district.principal, {})["all"] == 1
+    # Nobody outside the office reads the counts.
+    assert queries.aggregates(district.principal)["total"] == 0
+    assert queries.tally_rows(district.staff) == []
+
+
+def test_a_month_is_the_office_local_month(district, report, monkeypatch):
+    instant = clock.to_utc(dt.datetime(2026, 12, 1, 0, 30))  # 17:30 UTC on 30/11
+    monkeypatch.setattr(clock, "utcnow", lambda: instant)
+    report(district.principal)
+    assert [r[0] for r in queries.tally_rows(district.officer, 2026)
+            if r[1] == "status"] == ["2026-12"]
+    assert Incident.get().reported_at < dt.datetime(2026, 12, 1)
+
+
+def test_recount_and_the_demo_seed_leave_exact_counts(app, runner):
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    assert_counts_exact()
+    IncidentTally.update(n=IncidentTally.n + 5).execute()
+    assert runner.invoke(args=["recount"]).exit_code == 0
+    assert_counts_exact()
+    assert sum(tallies.kept().values()) == 4 * Incident.select().count()
