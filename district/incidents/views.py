@@ -105,23 +105,26 @@ def _url_args(args):
 # --- List -------------------------------------------------------------------------------------
 
 
-def _list_context(args, list_query):
+def _list_context(args, list_query, counts=None):
     return {"args": args, "url_args": _url_args(args), "list_query": list_query,
-            "counts": queries.counters(current_user, args), "labels": LABELS}
+            "counts": counts or queries.counters(current_user, args), "labels": LABELS}
 
 
 @bp.get("/")
 @allow(*READERS)
 def index():
     args = list_args(request.args)
-    rows, base = queries.listing(current_user, args)
-    pages = Pages(rows, total=base.count())
+    rows, _base = queries.listing(current_user, args)
+    # The counters count the list under every filter but the status: the pager's total is
+    # theirs, with no second count.
+    counts = queries.counters(current_user, args)
+    pages = Pages(rows, total=counts[args["status"] or "all"])
     queries.row_facts(current_user, pages.items)
     return render("incidents/index.html", "results", pages=pages,
                   school_filter=access.may_choose_school(current_user),
                   chosen_school=queries.chosen_school(current_user, args),
                   mine_filter=access.may_be_assigned_incidents(current_user),
-                  **_list_context(args, request.query_string.decode()))
+                  **_list_context(args, request.query_string.decode(), counts))
 
 
 # --- Reporting --------------------------------------------------------------------------------
