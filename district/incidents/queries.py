@@ -84,9 +84,8 @@ Assignee = User.alias("assignee")
 
 
 def listing(user, args):
-    """(rows, count): the list's rows in order, each with its school, reporter and assignee,
-    and the plain query to count them with (web.Pages pages the first; `row_facts` completes
-    the rows of a page)."""
+    """The list's rows in order, each with its school, reporter and assignee (web.Pages pages
+    them, with the total of `counters`; `row_facts` completes the rows of a page)."""
     base = filtered(user, args)
     sort = SORTS.get(args.get("sort")) or SORTS["new"]
     rows = (base.select(Incident, School.id, School.name, Reporter.id, Reporter.full_name,
@@ -97,7 +96,7 @@ def listing(user, args):
             .switch(Incident)
             .join(Assignee, JOIN.LEFT_OUTER, on=(Incident.assignee == Assignee.id))
             .order_by(*sort()))
-    return rows, base
+    return rows
 
 
 def open_steps_of(incidents):

@@ -114,7 +114,7 @@ def _list_context(args, list_query, counts=None):
 @allow(*READERS)
 def index():
     args = list_args(request.args)
-    rows, _base = queries.listing(current_user, args)
+    rows = queries.listing(current_user, args)
     # The counters count the list under every filter but the status: the pager's total is
     # theirs, with no second count.
     counts = queries.counters(current_user, args)
