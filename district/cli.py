@@ -106,9 +106,14 @@ def recount_command():
     from .incidents import tallies as incident_tallies
 
     with db.database.connection_context():
-        directive_tallies.rebuild()
-        incident_tallies.rebuild()
-    click.echo("counts recomputed")
+        for name, tallies in (("directives", directive_tallies),
+                              ("incidents", incident_tallies)):
+            drift = tallies.drift()
+            tallies.rebuild()
+            click.echo(f"{name}: {len(drift)} count(s) had drifted, recomputed"
+                       if drift else f"{name}: every count was exact")
+            for line in drift[:20]:
+                click.echo(f"  {line}")
 
 
 def init_app(app):

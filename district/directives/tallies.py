@@ -125,3 +125,15 @@ def kept():
     schools = {t.school_id: (t.received, t.acknowledged) for t in SchoolTally.select()
                if t.received or t.acknowledged}
     return {"directives": directives, "schools": schools}
+
+
+def drift():
+    """What `rebuild()` would change: one line per count that differs from a recount."""
+    kept_counts, fresh = kept(), recounted()
+    lines = []
+    for part in ("directives", "schools"):
+        for key in sorted(set(kept_counts[part]) | set(fresh[part])):
+            was, should = kept_counts[part].get(key), fresh[part].get(key)
+            if was != should:
+                lines.append(f"{part[:-1]} {key}: kept {was}, counted {should}")
+    return lines

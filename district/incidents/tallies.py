@@ -89,3 +89,12 @@ def recounted():
         for m, k, n in query.tuples():
             found[(m, dimension, k)] = n
     return found
+
+
+def drift():
+    """What `rebuild()` would change: one line per count that differs from a recount."""
+    kept_counts, fresh = kept(), recounted()
+    return [f"{month} {dimension} {key}: kept {kept_counts.get((month, dimension, key), 0)}, "
+            f"counted {fresh.get((month, dimension, key), 0)}"
+            for month, dimension, key in sorted(set(kept_counts) | set(fresh))
+            if kept_counts.get((month, dimension, key), 0) != fresh.get((month, dimension, key), 0)]

@@ -73,9 +73,13 @@ def test_the_demo_seed_leaves_exact_counts(app, runner):
     assert sum(t[2] for t in tallies.kept()["directives"].values()) > 0
 
 
-def test_flask_recount_repairs_the_counts(district, make_directive, runner):
-    make_directive()
+def test_flask_recount_reports_drift_and_repairs_the_counts(district, make_directive, runner):
+    directive = make_directive()
     Directive.update(recipient_count=7).execute()
     result = runner.invoke(args=["recount"])
     assert result.exit_code == 0, result.output
+    assert "directives: 1 count(s) had drifted" in result.output
+    assert f"directive {directive.id}: kept (7, 0, 0, 0), counted (2, 0, 0, 0)" in result.output
+    assert "incidents: every count was exact" in result.output
     assert_counts_exact()
+    assert "directives: every count was exact" in runner.invoke(args=["recount"]).output
