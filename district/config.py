@@ -63,6 +63,14 @@ def from_environment(instance_path):
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "database://"),
+        # Several deployments on one Redis (staging and production, two offices) keep their
+        # counts apart by a prefix each, or by a database number each in the URI.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
+        # A store outside the database (Redis) that stops answering: each worker counts in its
+        # own memory meanwhile instead of failing every sign-in, and goes back once it answers.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": _bool(
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED",
+            not os.environ.get("RATELIMIT_STORAGE_URI", "database://").startswith("database:")),
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "30 per minute"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),

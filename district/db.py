@@ -11,6 +11,7 @@ migration runner (playhouse.migrations).
 """
 
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
@@ -99,9 +100,44 @@ def migration_runner():
     return Runner(database.obj, directory=str(MIGRATIONS_DIR))
 
 
+# The key of the PostgreSQL advisory lock held while migrations are applied: the same number in
+# every instance ("district" in ASCII); advisory locks are per database.
+MIGRATION_LOCK_KEY = int.from_bytes(b"district", "big")
+
+
+@contextmanager
+def _migrating(db):
+    """Connected, and the only migrator: instances started together (several hosts, or systemd
+    restarting them all) wait here, and each then sees what the one before it applied.
+    PostgreSQL: a session advisory lock, let go at the end (or when the connection drops).
+    SQLite: an exclusive lock on a file beside the database, taken before connecting. Its own
+    write lock (BEGIN IMMEDIATE) orders the migrations one at a time, not whole runs: without
+    this a second instance that planned the same migrations fails on the first one recorded."""
+    if is_postgres(db):
+        with db.connection_context():
+            db.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+            try:
+                yield
+            finally:
+                db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
+    elif is_sqlite(db) and db.database != ":memory:":
+        import fcntl
+
+        with open(f"{db.database}.migrate-lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                with db.connection_context():
+                    yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    else:
+        with db.connection_context():
+            yield
+
+
 def migrate():
-    """Apply every pending migration; returns the names applied."""
-    with database.connection_context():
+    """Apply every pending migration, one instance at a time; returns the names applied."""
+    with _migrating(database.obj):
         return migration_runner().up()
 
 

@@ -2,21 +2,30 @@
 host counts the same attempts (RATELIMIT_STORAGE_URI=database://, the default).
 
 A storage backend of the `limits` library (which Flask-Limiter uses): importing this module
-registers the `database://` scheme. Redis (`redis://...`) and the other stores of `limits` stay
-available through the same setting; `memory://` counts per process (one worker only).
+registers the `database://` scheme. The other stores of `limits` stay available through the same
+setting: `redis://host:6379/0` (the `redis` package is a dependency) keeps the counters off the
+database when several hosts serve (docs/deploy.md); if Redis stops answering, each worker counts
+in memory until it answers again (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED, on for any store but
+this one). `memory://` counts per process (one worker only).
 
 Fixed windows: a counter starts at the first hit and is reset by the first hit after it
 expires. Every change is one short transaction whose UPDATE is settled by the database (row
 lock on PostgreSQL, the write lock on SQLite), so concurrent hits all count.
 """
 
+import logging
 import time
 
+from flask.logging import default_handler
 from limits.storage import Storage
 from peewee import Case, DatabaseError
 
 from .db import database
 from .models import RateLimitCounter
+
+# The limiter's own warnings (its store stopped answering: counting in memory meanwhile) go to
+# the error log as the app's do; Flask-Limiter alone sends them nowhere.
+logging.getLogger("flask-limiter").addHandler(default_handler)
 
 
 def _connected():
