@@ -10,6 +10,7 @@ import io
 
 import openpyxl
 from flask_babel import gettext as _
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -49,26 +50,31 @@ def csv_bytes(header, rows):
     return out.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(title, header, rows, widths=(), freeze="A2"):
-    """One sheet: a bold header row, frozen panes, dates as dates (dd/mm/yyyy [hh:mm])."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = str(title)[:31]
-    sheet.append([str(h) for h in header])
-    for cell in sheet[1]:
+def _xlsx_cell(sheet, value, bold=False):
+    cell = WriteOnlyCell(sheet, value=value)
+    if cell.data_type == "f":  # text that looks like a formula stays text
+        cell.data_type = "s"
+    elif isinstance(value, dt.datetime):
+        cell.number_format = "dd/mm/yyyy hh:mm"
+    elif isinstance(value, dt.date):
+        cell.number_format = "dd/mm/yyyy"
+    if bold:
         cell.font = Font(bold=True)
-    for row_number, row in enumerate(rows, start=2):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=value)
-            if cell.data_type == "f":  # text that looks like a formula stays text
-                cell.data_type = "s"
-            elif isinstance(value, dt.datetime):
-                cell.number_format = "dd/mm/yyyy hh:mm"
-            elif isinstance(value, dt.date):
-                cell.number_format = "dd/mm/yyyy"
+    return cell
+
+
+def xlsx_bytes(title, header, rows, widths=(), freeze="A2"):
+    """One sheet: a bold header row, frozen panes, dates as dates (dd/mm/yyyy [hh:mm]).
+    Written in openpyxl's write-only mode: each row goes out as it comes, so the memory an
+    export takes does not grow with its rows (`rows` may be a generator over a query)."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(str(title)[:31])
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = freeze
+    sheet.append([_xlsx_cell(sheet, str(h), bold=True) for h in header])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
