@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 3
 
-.PHONY: run dev test test-sqlite test-postgres setup assets translations db lint bench messages
+.PHONY: run dev test test-sqlite test-postgres setup assets translations db lint bench bench-http messages
 
 run: setup db
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) app:app
@@ -77,3 +77,9 @@ lint: .make/test-deps
 
 bench: setup .make/test-deps
 	$(BIN)/python -m bench.run
+
+# Pages under load (wrk) behind gunicorn, against a bare Flask page: the province on PostgreSQL
+# (BENCH_DATABASE_URL), or BENCH_SCALE=district on SQLite. See bench/http.py.
+bench-http: setup .make/test-deps
+	@command -v wrk >/dev/null 2>&1 || { echo "make bench-http needs wrk (Debian: apt-get install wrk)"; exit 1; }
+	$(BIN)/python -m bench.http
