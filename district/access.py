@@ -24,6 +24,9 @@ from peewee import SQL
 from .incidents.workflow import OFFICER_ONLY, TRANSITIONS
 from .models import (
     AccountRequest,
+    Activity,
+    ActivityAttendee,
+    ActivityFile,
     AuditEntry,
     Directive,
     Incident,
@@ -33,6 +36,7 @@ from .models import (
     Roster,
     School,
     SchoolTally,
+    StaffCount,
     User,
 )
 from .vocabulary import ADMIN, OBSERVER, OFFICER, PRINCIPAL, STAFF
@@ -271,6 +275,11 @@ def may_acknowledge(user):
     return is_principal(user)
 
 
+def receives_directives(user):
+    """A school's people: their school receives directives (office accounts have no inbox)."""
+    return has_role(user, *SCHOOL_USERS)
+
+
 def own_school_receipts(user):
     """A school's own receipt of directives (new, read, acknowledged, overdue): what the inbox of
     its principal and its staff shows. Tracking other schools is `recipients_visible_to`."""
@@ -429,3 +438,102 @@ def notifications_visible_to(user):
     if user and user.is_authenticated:
         return Notification.select().where(Notification.user == user.id)
     return nothing(Notification)
+
+
+# --- Dissemination and training activities ----------------------------------------------------
+
+ACTIVITY_OFFICE = (ADMIN, OFFICER)
+ACTIVITY_AGGREGATES = (ADMIN, OFFICER, OBSERVER)
+
+
+def activities_visible_to(user):
+    """The office's staff every activity (the admin reads them, without their files); a school
+    its own activities and the office's trainings it attended; the observer none (aggregates
+    only, `activity_aggregates_scope`)."""
+    if user.role in ACTIVITY_OFFICE:
+        return Activity.select()
+    if user.role in SCHOOL_USERS:
+        attended = (ActivityAttendee.select(ActivityAttendee.activity)
+                    .where(ActivityAttendee.school == user.school_id))
+        return Activity.select().where(
+            (Activity.school == user.school_id)
+            | (Activity.school.is_null() & Activity.id.in_(attended)))
+    return nothing(Activity)
+
+
+def activity_attendees_visible_to(user):
+    """Who attended: the office's staff everyone; a school the people of its own school (an
+    office training names people of many schools)."""
+    if user.role in ACTIVITY_OFFICE:
+        return ActivityAttendee.select()
+    if user.role in SCHOOL_USERS:
+        return ActivityAttendee.select().where(ActivityAttendee.school == user.school_id)
+    return nothing(ActivityAttendee)
+
+
+def activity_files_visible_to(user):
+    """Minutes and signed attendance sheets (names and signatures of staff, parents, students):
+    officers every one; a school those of its own activities (not the office's, whose sheets
+    list other schools' people); the admin and the observer none."""
+    if user.role == OFFICER:
+        return ActivityFile.select()
+    if user.role in SCHOOL_USERS:
+        own = Activity.select(Activity.id).where(Activity.school == user.school_id)
+        return ActivityFile.select().where(ActivityFile.activity.in_(own))
+    return nothing(ActivityFile)
+
+
+def activity_aggregates_scope(user):
+    """The activities counted in coverage figures (counts and reach, never a row): the office's
+    staff and the observer count every school's, nobody else any."""
+    if user.role in ACTIVITY_AGGREGATES:
+        return Activity.select()
+    return nothing(Activity)
+
+
+def sees_activity_coverage(user):
+    """The office's coverage of activities, school by school (officers; the admin reads it)."""
+    return has_role(user, *ACTIVITY_OFFICE)
+
+
+def sees_only_activity_aggregates(user):
+    """The observer: figures of activities (by kind, month, group), never a school's row."""
+    return has_role(user, OBSERVER)
+
+
+def may_record_activity(user):
+    """A principal records the school's activities; an officer the office's trainings."""
+    return has_role(user, PRINCIPAL, OFFICER)
+
+
+def records_office_trainings(user):
+    """What an officer records is the office's own training, with the schools that attended."""
+    return is_officer(user)
+
+
+def may_edit_activity(user, activity):
+    """The principal of its school; for the office's trainings, the officers."""
+    if activity.school_id is None:
+        return is_officer(user)
+    return is_principal(user) and user.school_id == activity.school_id
+
+
+def staff_counts_visible_to(user):
+    """Head counts of schools: the office's staff all, a school its own."""
+    if user.role in ACTIVITY_OFFICE:
+        return StaffCount.select()
+    if user.role in SCHOOL_USERS:
+        return StaffCount.select().where(StaffCount.school == user.school_id)
+    return nothing(StaffCount)
+
+
+def staff_count_aggregates_scope(user):
+    """Head counts summed over schools (the share of staff reached): as the activities'."""
+    if user.role in ACTIVITY_AGGREGATES:
+        return StaffCount.select()
+    return nothing(StaffCount)
+
+
+def may_edit_staff_counts(user, school_id):
+    """The principal keeps the school's head counts."""
+    return is_principal(user) and user.school_id == school_id

@@ -20,6 +20,7 @@ from ..access import (
     directives_visible_to,
     may_acknowledge,
     own_school_receipts,
+    receives_directives,
     recipients_visible_to,
     school_tallies_scope,
     schools_visible_to,
@@ -179,7 +180,7 @@ def school_inbox(user, q="", state=""):
 def pending_count(user):
     """The header badge: for who acknowledges, directives the school has still to acknowledge;
     for the other staff, directives nobody of the school has opened yet. One query."""
-    if not user.is_authenticated:
+    if not receives_directives(user):
         return 0
     query = (own_school_receipts(user)
              .join(Directive, on=(Recipient.directive == Directive.id))

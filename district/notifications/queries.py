@@ -2,6 +2,7 @@
 
 from flask import g
 from flask_babel import gettext
+from peewee import Case, fn
 
 from ..access import notifications_visible_to
 from ..models import Notification
@@ -27,6 +28,18 @@ def unread_count(user):
         count = notifications_visible_to(user).where(Notification.read_at.is_null()).count()
         g.unread_notifications = cached = (user.id, count)
     return cached[1]
+
+
+def unread_here(user, link):
+    """How many unread notifications point to `link`; the user's unread count comes with it in
+    the same query and is kept for the bell (the read-on-opening hook asks on every page, and
+    writes only when this is not 0)."""
+    total, here = (notifications_visible_to(user).where(Notification.read_at.is_null())
+                   .select(fn.COUNT(Notification.id),
+                           fn.SUM(Case(None, [(Notification.link == link, 1)], 0)))
+                   .tuples().get())
+    g.unread_notifications = (user.id, int(total or 0))
+    return int(here or 0)
 
 
 def forget_unread_count():

@@ -17,7 +17,7 @@ def read_by_opening():
     if (request.method == "GET" and request.endpoint and not wants_fragment()
             and current_user.is_authenticated
             and request.blueprint not in (None, "notifications")
-            and queries.unread_count(current_user)):
+            and queries.unread_here(current_user, request.path)):
         read = operations.mark_read_by_link(current_user, request.path)
         if read:
             queries.forget_unread_count()
