@@ -312,9 +312,42 @@ def state_counts(user, directive):
     return counts
 
 
+def tracking_order(user, directive, filters):
+    """The receipts of one directive under the tracking page's filters, in its order: only
+    their ids (web.Pages pages them, then `tracking_rows_of` loads the page's rows)."""
+    return _tracking_filtered(
+        recipients_visible_to(user).select(Recipient.id)
+        .join(Directive, on=(Recipient.directive == Directive.id))
+        .switch(Recipient).join(School, on=(Recipient.school == School.id)),
+        directive, filters)
+
+
+def tracking_rows_of(user, directive, rows):
+    """The tracking rows of these receipts (from `tracking_order`), in their order."""
+    ids = [r.id for r in rows]
+    found = {r.id: r for r in tracking_rows(user, directive, {}).where(Recipient.id.in_(ids))}
+    return [found[i] for i in ids if i in found]
+
+
+def _tracking_filtered(query, directive, filters):
+    state_col = state_expr()
+    query = query.where(Recipient.directive == directive.id)
+    if filters.get("state") in STATES:
+        query = query.where(state_col == filters["state"])
+    for name in ("level", "ownership", "commune"):
+        if filters.get(name):
+            query = query.where(getattr(School, name) == filters[name])
+    if filters.get("q"):
+        query = query.where(School.name_search.contains(fold(filters["q"])))
+    column = SORTS.get(filters.get("sort"), SORTS[DEFAULT_SORT])()
+    order = column.desc() if filters.get("dir") == "desc" else column.asc()
+    return query.order_by(order, School.name_key, Recipient.id)
+
+
 def tracking_rows(user, directive, filters):
     """The schools of one directive with their state, who read and acknowledged, and the last
-    reminder (when, to whom); one query."""
+    reminder (when, to whom); one query (the export reads them all; the page, through
+    `tracking_order`, only the rows it shows)."""
     reader = User.alias("reader")
     acker = User.alias("acker")
     state_col = state_expr()
@@ -335,18 +368,8 @@ def tracking_rows(user, directive, filters):
              .switch(Recipient).join(
                  DirectiveReminder, JOIN.LEFT_OUTER, attr="last_reminder",
                  on=((DirectiveReminder.recipient == Recipient.id)
-                     & (DirectiveReminder.sent_at == Recipient.last_reminded_at)))
-             .where(Recipient.directive == directive.id))
-    if filters.get("state") in STATES:
-        query = query.where(state_col == filters["state"])
-    for name in ("level", "ownership", "commune"):
-        if filters.get(name):
-            query = query.where(getattr(School, name) == filters[name])
-    if filters.get("q"):
-        query = query.where(School.name_search.contains(fold(filters["q"])))
-    column = SORTS.get(filters.get("sort"), SORTS[DEFAULT_SORT])()
-    order = column.desc() if filters.get("dir") == "desc" else column.asc()
-    return query.order_by(order, School.name_key, Recipient.id)
+                     & (DirectiveReminder.sent_at == Recipient.last_reminded_at))))
+    return _tracking_filtered(query, directive, filters)
 
 
 def tracking_row(user, directive, school_id):

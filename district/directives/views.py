@@ -47,6 +47,7 @@ from .vocabulary import (
     RESPONSE_LABELS,
     STATE_CLASSES,
     STATE_LABELS,
+    STATES,
     STATUS_LABELS,
 )
 
@@ -433,6 +434,15 @@ def _tracking_context(directive):
             "reminded_names": formats.reminded_names, **LABELS}
 
 
+def _tracking_total(counts, filters):
+    """The rows the tracking list holds, when the state counts already say it (no filter but
+    the state); None (count them) otherwise."""
+    if any(filters.get(name) for name in ("level", "ownership", "commune", "q")):
+        return None
+    state = filters.get("state")
+    return counts[state] if state in STATES else counts["total"]
+
+
 @bp.get("/<int:directive_id>/tracking")
 @allow(ADMIN, OFFICER)
 def tracking(directive_id):
@@ -443,7 +453,10 @@ def tracking(directive_id):
                                                                   counts["total"])
     return render("directives/tracking.html", block="results",
                   counts=counts, timeline=timeline,
-                  pages=Pages(queries.tracking_rows(current_user, directive, filters)),
+                  pages=Pages(queries.tracking_order(current_user, directive, filters),
+                              total=_tracking_total(counts, filters),
+                              load=lambda rows: queries.tracking_rows_of(current_user,
+                                                                         directive, rows)),
                   args=filters, communes=[(c, c) for c in queries.communes(directive)],
                   **_tracking_context(directive))
 
