@@ -146,14 +146,18 @@ class Pages:
     page beyond the last (however large the number) answers 404, and a missing or malformed
     `page` is the first page. With `load=`, `query` only finds and orders the rows (cheap
     columns) and `load(rows of the page)` fetches what the page shows of them: the costly
-    joins run for the rows shown, not for every row the ordering reads.
+    joins run for the rows shown, not for every row the ordering reads. With `exact=False`
+    (a log of a million entries, whose page shows no total) the rows are counted only as far
+    as the pager's window reaches: enough for its page links and for the 404 beyond the last.
     """
 
     WINDOW = 7
 
-    def __init__(self, query, per_page=None, total=None, page_var="page", load=None):
+    def __init__(self, query, per_page=None, total=None, page_var="page", load=None,
+                 exact=True):
         self.query = query
         self.load = load
+        self.exact = exact
         self.per_page = per_page or current_app.config.get("PAGE_SIZE", 25)
         self.page_var = page_var
         if total is not None:
@@ -168,7 +172,9 @@ class Pages:
 
     @cached_property
     def total(self):
-        return self.query.count()
+        if self.exact:
+            return self.query.count()
+        return self.query.limit((self.page + self.WINDOW) * self.per_page + 1).count()
 
     @property
     def page_count(self):

@@ -80,3 +80,37 @@ def test_the_pager_window_follows_the_page(app, make_school):
         assert list(pages.page_range()) == [4, 5, 6, 7, 8, 9, 10]
     with app.test_request_context("/?page=5"):
         assert list(web.Pages(School.select(), per_page=2).page_range()) == [2, 3, 4, 5, 6, 7, 8]
+
+
+def test_a_page_without_total_counts_only_as_far_as_the_pager_reaches(app, make_school):
+    for _ in range(30):
+        make_school()
+    query = School.select().order_by(School.id)
+    with app.test_request_context("/?page=2"):
+        pages = web.Pages(query, per_page=2, exact=False)
+        # Pages 1 to 9 are known to exist (2 + 7 pages of the window, and one row more).
+        assert pages.total == 19 and pages.page_count == 10
+        assert list(pages.page_range()) == [1, 2, 3, 4, 5, 6, 7]
+        assert [s.id for s in pages.items] == [s.id for s in query][2:4]
+    with app.test_request_context("/?page=15"):
+        assert web.Pages(query, per_page=2, exact=False).page_count == 15
+    with app.test_request_context("/?page=16"):
+        with pytest.raises(Exception) as refused:
+            web.Pages(query, per_page=2, exact=False)
+        assert getattr(refused.value, "code", None) == 404
+
+
+def test_load_fetches_the_rows_of_the_page_only(app, make_school):
+    for _ in range(5):
+        make_school()
+    seen = []
+
+    def load(rows):
+        seen.append([r.id for r in rows])
+        return [School.get_by_id(r.id).name for r in rows]
+
+    query = School.select(School.id).order_by(School.id.desc())
+    with app.test_request_context("/?page=2"):
+        pages = web.Pages(query, per_page=2, load=load)
+        ids = [s.id for s in query][2:4]
+        assert pages.items == [School.get_by_id(i).name for i in ids] and seen == [ids]
