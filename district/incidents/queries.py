@@ -83,19 +83,25 @@ Reporter = User.alias("reporter")
 Assignee = User.alias("assignee")
 
 
+def with_names(query):
+    """`query` of incidents with what a row or the detail page names: the school's name, the
+    reporter's and the assignee's (joined: no query per incident). Only those columns of the
+    joined rows are loaded."""
+    return (query.select_extend(School.id, School.name, Reporter.id, Reporter.full_name,
+                                Assignee.id, Assignee.full_name)
+            .join(School, on=(Incident.school == School.id))
+            .switch(Incident)
+            .join(Reporter, on=(Incident.reported_by == Reporter.id))
+            .switch(Incident)
+            .join(Assignee, JOIN.LEFT_OUTER, on=(Incident.assignee == Assignee.id)))
+
+
 def listing(user, args):
     """The list's rows in order, each with its school, reporter and assignee (web.Pages pages
     them, with the total of `counters`; `row_facts` completes the rows of a page)."""
     base = filtered(user, args)
     sort = SORTS.get(args.get("sort")) or SORTS["new"]
-    rows = (base.select(Incident, School.id, School.name, Reporter.id, Reporter.full_name,
-                        Assignee.id, Assignee.full_name)
-            .join(School, on=(Incident.school == School.id))
-            .switch(Incident)
-            .join(Reporter, on=(Incident.reported_by == Reporter.id))
-            .switch(Incident)
-            .join(Assignee, JOIN.LEFT_OUTER, on=(Incident.assignee == Assignee.id))
-            .order_by(*sort()))
+    rows = with_names(base).order_by(*sort())
     return rows
 
 

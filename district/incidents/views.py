@@ -223,7 +223,8 @@ def _answer(incident, block, status=200, **extra):
 @bp.get("/<int:incident_id>")
 @allow(*READERS)
 def detail(incident_id):
-    return _detail_page(_visible(incident_id))
+    named = queries.with_names(incidents_visible_to(current_user))
+    return _detail_page(get_visible_or_404(named, incident_id))
 
 
 # --- Status -----------------------------------------------------------------------------------
