@@ -4,17 +4,21 @@ A province has 100,000 incidents; the statistics page, the officer's and the obs
 and the officer's list counters used to group them all on every request. `IncidentTally` keeps,
 per local month, how many incidents there are of each category, severity, status and school
 level (the level of the school when the incident was reported: a school that changes level
-later keeps its past incidents where they were counted). operations.py moves the counts in its
+later keeps its past incidents where they were counted), and how many are open and urgent
+(dimension "urgent", key "open": the officer's home card). operations.py moves the counts in its
 own transaction: `reported()` when an incident is created, `changed()` when its status,
 category or severity changes. `rebuild()` recomputes them all (seeds, the benchmark's bulk load,
 `flask recount`).
 """
+
+from types import SimpleNamespace
 
 from peewee import SQL, Value, fn
 
 from .. import clock
 from ..db import database, is_sqlite
 from ..models import Incident, IncidentTally, School
+from .workflow import OPEN_STATUSES, is_urgent
 
 DIMENSIONS = ("category", "severity", "status", "level")
 
@@ -42,21 +46,45 @@ def _add(month, pairs, step):
      .execute())
 
 
+URGENT_OPEN = ("urgent", "open")
+
+
+def _urgent_open(facts):
+    return facts["status"] in OPEN_STATUSES and is_urgent(SimpleNamespace(**facts))
+
+
 def reported(incident, school):
-    _add(month_of(incident.reported_at),
-         [("category", incident.category), ("severity", incident.severity),
-          ("status", incident.status), ("level", school.level)], 1)
+    pairs = [("category", incident.category), ("severity", incident.severity),
+             ("status", incident.status), ("level", school.level)]
+    if _urgent_open({name: getattr(incident, name) for name in URGENT_FIELDS}):
+        pairs.append(URGENT_OPEN)
+    _add(month_of(incident.reported_at), pairs, 1)
+
+
+URGENT_FIELDS = ("status", "severity", "sensitive")
 
 
 def changed(incident, before, after):
-    """`before`/`after`: {field: value} of the fields that changed (status, category,
-    severity); other fields are not counted."""
+    """`incident` as it was, `before`/`after`: {field: value} of the fields that changed;
+    the counted ones (status, category, severity, and whether it is open and urgent) move."""
     moved = [d for d in ("category", "severity", "status")
              if d in after and before.get(d) != after[d]]
-    if moved:
-        month = month_of(incident.reported_at)
-        _add(month, [(d, before[d]) for d in moved], -1)
-        _add(month, [(d, after[d]) for d in moved], 1)
+    was = {name: getattr(incident, name) for name in URGENT_FIELDS}
+    now = {**was, **{name: after[name] for name in URGENT_FIELDS if name in after}}
+    removed = [(d, before[d]) for d in moved]
+    added = [(d, after[d]) for d in moved]
+    if _urgent_open(was) != _urgent_open(now):
+        (removed if _urgent_open(was) else added).append(URGENT_OPEN)
+    month = month_of(incident.reported_at)
+    if removed:
+        _add(month, removed, -1)
+    if added:
+        _add(month, added, 1)
+
+
+def _urgent_open_sql():
+    return (Incident.status.in_(OPEN_STATUSES)
+            & ((Incident.severity == "critical") | (Incident.sensitive == True)))  # noqa: E712
 
 
 def rebuild():
@@ -71,6 +99,10 @@ def rebuild():
             if dimension == "level":
                 query = query.join(School, on=(Incident.school == School.id))
             IncidentTally.insert_from(query.group_by(month, key), columns).execute()
+        IncidentTally.insert_from(
+            Incident.select(month, Value(URGENT_OPEN[0]), Value(URGENT_OPEN[1]),
+                            fn.COUNT(Incident.id)).where(_urgent_open_sql()).group_by(month),
+            columns).execute()
 
 
 def kept():
@@ -88,6 +120,9 @@ def recounted():
                  .join(School, on=(Incident.school == School.id)).group_by(month, key))
         for m, k, n in query.tuples():
             found[(m, dimension, k)] = n
+    urgent = Incident.select(month, fn.COUNT(Incident.id)).where(_urgent_open_sql())
+    for m, n in urgent.group_by(month).tuples():
+        found[(m, *URGENT_OPEN)] = n
     return found
 
 
