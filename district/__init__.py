@@ -14,7 +14,8 @@ __version__ = "0.1.0"
 ROOT = Path(__file__).resolve().parent.parent
 
 # One blueprint package per feature; each has the same inner shape (docs/conventions.md).
-FEATURES = ("main", "auth", "notifications", "admin", "directives", "rosters", "incidents")
+FEATURES = ("main", "auth", "notifications", "admin", "directives", "rosters", "incidents",
+            "activities")
 
 
 def create_app(test_config=None):

@@ -75,6 +75,10 @@ def from_environment(instance_path):
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
+        # The month a school year begins (activities: coverage and head counts per school year).
+        # A school year is the twelve months from it: teaching runs September to May, and the
+        # summer months count in the school year that is ending.
+        "SCHOOL_YEAR_START_MONTH": int(os.environ.get("SCHOOL_YEAR_START_MONTH", "9")),
         # A school is not reminded about the same directive twice within this many hours.
         "REMIND_MIN_HOURS": int(os.environ.get("REMIND_MIN_HOURS", "24")),
         # The office's own copy of the counseling-team rule sets (default: the bundled file).

@@ -460,6 +460,112 @@ class IncidentAttachment(BaseModel):
     file = ForeignKeyField(StoredFile, backref="+", on_delete="RESTRICT")
 
 
+# --- Dissemination and training activities (migration 0100) ----------------------------------
+
+
+class Activity(BaseModel):
+    """A dissemination or training activity (Hoạt động tuyên truyền, tập huấn): a school's own
+    (`school` set), or a training the office runs (`school` null), whose schools and people are
+    its ActivityAttendee rows. `school_year` is the year its school year begins, derived from
+    `held_on` (activities/years.py). Edits bump `version` (a conditional UPDATE) and leave an
+    ActivityRevision; activities are never deleted."""
+
+    school = ForeignKeyField(School, null=True, backref="activities", on_delete="RESTRICT")
+    kind = CharField(max_length=16)
+    held_on = DateField()
+    school_year = IntegerField()
+    title = CharField(max_length=300)
+    title_search = CharField(max_length=400, default="")
+    presenter = CharField(max_length=16)
+    presenter_name = CharField(max_length=200, default="")
+    sessions = IntegerField(default=1)
+    hours = DoubleField(default=0)
+    # How many attended, by group.
+    managers = IntegerField(default=0)
+    teachers = IntegerField(default=0)
+    employees = IntegerField(default=0)
+    parents = IntegerField(default=0)
+    students = IntegerField(default=0)
+    # An office training on school counseling: its attendees count as trained on the rosters.
+    counseling = BooleanField(default=False)
+    summary = TextField(default="")
+    created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = (
+            (("school", "school_year", "kind"), False),
+            (("school_year", "held_on"), False),
+        )
+
+
+class ActivityDirective(BaseModel):
+    """A directive the activity carries out (one the school received)."""
+
+    activity = ForeignKeyField(Activity, backref="directive_links", on_delete="RESTRICT")
+    directive = ForeignKeyField(Directive, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("activity", "directive"), True),)
+
+
+class ActivityAttendee(BaseModel):
+    """A person named as attending: an account of the school (`user`), or for an office
+    training a name with its school (`name_search` folded: rosters match their members by it)."""
+
+    activity = ForeignKeyField(Activity, backref="attendees", on_delete="RESTRICT")
+    school = ForeignKeyField(School, backref="+", on_delete="RESTRICT")
+    user = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    full_name = CharField(max_length=150)
+    name_search = CharField(max_length=150, default="")
+
+    class Meta:
+        indexes = ((("school", "name_search"), False),)
+
+
+class ActivityFile(BaseModel):
+    """Minutes or a signed attendance sheet; a file taken off stays (inactive) in the history."""
+
+    activity = ForeignKeyField(Activity, backref="files", on_delete="RESTRICT")
+    file = ForeignKeyField(StoredFile, unique=True, backref="+", on_delete="RESTRICT")
+    kind = CharField(max_length=16)
+    active = BooleanField(default=True)
+    added_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    added_at = DateTimeField(default=utcnow)
+
+
+class ActivityRevision(BaseModel):
+    """One edit of an activity (version 1: its creation): who, when, and what changed
+    ({field: [before, after]}). Never edited, never deleted."""
+
+    activity = ForeignKeyField(Activity, backref="revisions", on_delete="RESTRICT")
+    version = IntegerField()
+    changed_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    changed_at = DateTimeField(default=utcnow)
+    changes = JSONField(null=True)
+
+    class Meta:
+        indexes = ((("activity", "version"), True),)
+
+
+class StaffCount(BaseModel):
+    """A school's head counts for one school year (the year it begins), so that the share of
+    staff an activity reached can be stated."""
+
+    school = ForeignKeyField(School, backref="+", on_delete="RESTRICT")
+    school_year = IntegerField()
+    managers = IntegerField(default=0)
+    teachers = IntegerField(default=0)
+    employees = IntegerField(default=0)
+    updated_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("school", "school_year"), True),)
+
+
 ALL_MODELS = [
     School,
     User,
@@ -488,4 +594,10 @@ ALL_MODELS = [
     IncidentChecklistItem,
     IncidentAttachment,
     IncidentTally,
+    Activity,
+    ActivityDirective,
+    ActivityAttendee,
+    ActivityFile,
+    ActivityRevision,
+    StaffCount,
 ]

@@ -20,6 +20,7 @@ from wtforms.fields.list import FieldList
 
 import district
 from district import access, forms
+from district.activities import operations as activity_operations
 from district.db import database
 from district.directives import operations as directive_operations
 from district.incidents import operations as incident_operations
@@ -141,6 +142,14 @@ def world(app, district):
         incident_operations.add_attachment(district.principal, incident, png)
         roster = roster_operations.save_version(district.principal, district.preschool,
                                                 complete_members("mam_non"))
+        activity = activity_operations.record_activity(
+            district.principal, district.preschool, {
+                "kind": "quan_triet", "held_on": today, "title": "Quán triệt văn bản",
+                "presenter": "school", "presenter_name": "", "sessions": 1, "hours": 2.0,
+                "managers": 1, "teachers": 2, "employees": 0, "parents": 0, "students": 0,
+                "summary": ""}, [directive.id], [{"user_id": district.staff.id}],
+            activity_operations.checked_uploads({"attendance": [FileStorage(
+                io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), filename="ky-ten.pdf")]}))
         for user in district.by_role.values():
             notify([user], "fuzz", "Thông báo", "/")
     member = roster.members.first() if hasattr(roster, "members") else None
@@ -151,6 +160,7 @@ def world(app, district):
         "incident_id": incident.id, "item": "harm_assessed", "school_id": district.preschool.id,
         "user_id": district.staff.id, "member_id": member.id, "roster_id": roster.id,
         "notification_id": 1, "request_id": 1, "kind": "csv", "filename": "js/app.js",
+        "activity_id": activity.id,
     }
 
 

@@ -47,6 +47,15 @@ def _key(m):
     return fold(m["full_name"])
 
 
+def with_office_training(members, trained):
+    """Members (dicts) as the check counts them: a member whom a counseling training of the
+    office records as attending (`trained`: {folded name: training}, from
+    queries.office_trainings) is trained, whatever the roster's own column says; that column
+    stays for trainings recorded elsewhere (and is what the roster stores)."""
+    return [m | {"trained": True} if not m.get("trained") and fold(m.get("full_name")) in trained
+            else m for m in members]
+
+
 def diff_members(old, new):
     """What changed between two lists of member dicts, matched by name (case and diacritics
     ignored): {"added": [names], "removed": [names], "changed": [{"name", "fields"}]}."""

@@ -13,9 +13,16 @@ from ..db import database
 from ..files import store_bytes, upload_dir
 from ..models import Roster, RosterMember, RosterUpload, School, Setting
 from .formats import XLSX_MIME, FileRefused, coverage_bytes, coverage_table, read_roster, workbook
-from .members import RosterError, StaleRoster, diff_members, member_dict, member_values
-from .queries import comparison, current_roster, members_of, upload_of
-from .rules import SETTING_KEY, check_roster, selectable_rule_sets
+from .members import (
+    RosterError,
+    StaleRoster,
+    diff_members,
+    member_dict,
+    member_values,
+    with_office_training,
+)
+from .queries import comparison, current_roster, members_of, office_trainings, upload_of
+from .rules import SETTING_KEY, check_roster, rule_set_in_force, selectable_rule_sets
 from .vocabulary import MAX_MEMBERS
 
 
@@ -35,7 +42,7 @@ def save_version(actor, school, members, source_file=None, expected_version=None
     if len(members) > MAX_MEMBERS:
         raise RosterError(_("Tổ không được quá %(n)d thành viên.", n=MAX_MEMBERS))
     cleaned = [member_values(m) for m in members]
-    result = check_roster(cleaned, school.level)
+    result = check_roster(_as_checked(school.id, cleaned), school.level)
     with database.atomic():
         previous = current_roster(school.id)
         base = previous.version if previous else 0
@@ -66,6 +73,11 @@ def save_version(actor, school, members, source_file=None, expected_version=None
                         "file": source_file.id if source_file else None, "note": note,
                         **diff_members(old, cleaned)})
     return roster
+
+
+def _as_checked(school_id, members):
+    """`members` with those an office counseling training records counted as trained."""
+    return with_office_training(members, office_trainings([school_id]).get(school_id, {}))
 
 
 def _current_members(school, member_id=None):
@@ -116,17 +128,30 @@ def set_rule_set(actor, key):
     return changed
 
 
-def _recheck_current(chosen):
-    """Check every current roster against `chosen` (inside the caller's transaction)."""
+def recheck_training(school_ids):
+    """Check the current rosters of `school_ids` again after an office counseling training
+    changed who attended (inside the caller's transaction; older versions keep the check they
+    had): the training counts and the warnings follow. Returns how many changed state."""
+    return _recheck_current(rule_set_in_force(), school_ids) if school_ids else 0
+
+
+def _recheck_current(chosen, school_ids=None):
+    """Check every current roster (of `school_ids`, when given) against `chosen` (inside the
+    caller's transaction)."""
     current = Roster.is_current == True  # noqa: E712
+    if school_ids is not None:
+        current &= Roster.school.in_(list(school_ids))
     rosters = list(Roster.select(Roster, School).join(School).where(current))
     members = {}
     for m in (RosterMember.select().join(Roster).where(current)
               .order_by(RosterMember.position_no)):
         members.setdefault(m.roster_id, []).append(member_dict(m))
+    trained = office_trainings(school_ids)
     changed = 0
     for roster in rosters:
-        result = check_roster(members.get(roster.id, []), roster.school.level, chosen)
+        result = check_roster(with_office_training(members.get(roster.id, []),
+                                                   trained.get(roster.school_id, {})),
+                              roster.school.level, chosen)
         changed += result["state"] != roster.state
         Roster.update(state=result["state"], result=result, rule_set=result["rule_set"],
                       trained_count=result["trained_count"]).where(
@@ -156,8 +181,8 @@ def preview_upload(actor, school, filename, data):
     kept, with its RosterUpload, so that the confirmation (served by any worker) reads it again;
     no roster is written until the principal confirms."""
     parsed = read_roster(data)
-    result = check_roster([member_values(m) | {"row": m["row"]} for m in parsed.members],
-                          school.level)
+    result = check_roster(_as_checked(school.id, [member_values(m) | {"row": m["row"]}
+                                                  for m in parsed.members]), school.level)
     current, diff = comparison(school.id, parsed.members)
     if not parsed.ok:
         return Preview(parsed, result, None, current, diff)

@@ -15,7 +15,15 @@ from ..access import (
     rosters_visible_to,
     schools_visible_to,
 )
-from ..models import Roster, RosterMember, RosterUpload, School, User
+from ..models import (
+    Activity,
+    ActivityAttendee,
+    Roster,
+    RosterMember,
+    RosterUpload,
+    School,
+    User,
+)
 from ..text import fold, sort_key
 from .members import diff_members, member_dict, member_values
 from .rules import training_of
@@ -35,6 +43,33 @@ def current_roster(school_id):
 def valid_roster_on_file(school_id):
     roster = current_roster(school_id)
     return roster if roster is not None and roster.state in VALID_STATES else None
+
+
+def office_trainings(school_ids=None):
+    """{school id: {folded name: {"on", "title", "activity"}}}: the people whom the office's
+    counseling trainings (activities/) record as attending, of `school_ids` (None: every
+    school), each with the latest such training; one query. A roster member is matched by name
+    within the school, case and diacritics ignored."""
+    if school_ids is not None and not school_ids:
+        return {}
+    query = (ActivityAttendee
+             .select(ActivityAttendee.school, ActivityAttendee.name_search, Activity.id,
+                     Activity.held_on, Activity.title)
+             .join(Activity)
+             .where(Activity.school.is_null(), Activity.counseling == True))  # noqa: E712
+    if school_ids is not None:
+        query = query.where(ActivityAttendee.school.in_(list(school_ids)))
+    found = {}
+    for school_id, name, activity_id, held_on, title in (
+            query.order_by(Activity.held_on, Activity.id).tuples()):
+        found.setdefault(school_id, {})[name] = {"on": held_on, "title": title,
+                                                 "activity": activity_id}
+    return found
+
+
+def office_training_of(members, trained):
+    """{member id: training} for the members (rows) an office training records as trained."""
+    return {m.id: trained[fold(m.full_name)] for m in members if fold(m.full_name) in trained}
 
 
 # --- One school's roster -----------------------------------------------------------------------
@@ -75,6 +110,8 @@ def school_roster(user, school):
         "school": school,
         "roster": roster,
         "members": members,
+        "office_training": office_training_of(
+            members, office_trainings([school.id]).get(school.id, {})) if members else {},
         "training": _training(roster, school.level, members) if roster else None,
         "history": history(rosters_visible_to(user).where(Roster.school == school.id)),
         "can_edit": can_edit_roster(user, school.id),
@@ -90,8 +127,10 @@ def version_page(roster):
     members = members_of(roster)
     diff = diff_members([member_dict(m) for m in members_of(previous)],
                         [member_dict(m) for m in members])
+    office = office_trainings([roster.school_id]).get(roster.school_id, {}) if members else {}
     return {"roster": roster, "school": roster.school, "members": members,
             "previous": previous, "diff": diff,
+            "office_training": office_training_of(members, office),
             "training": _training(roster, roster.school.level, members)}
 
 

@@ -320,7 +320,10 @@ def member_row(member_id):
         return redirect_to(url_for(".version", roster_id=member.roster_id))
     return render("rosters/_member_row.html", m=member,
                   can_edit=can_edit_roster(current_user, member.roster.school_id),
-                  version=member.roster.version, **_words())
+                  version=member.roster.version,
+                  office_training=queries.office_training_of(
+                      [member], queries.office_trainings([member.roster.school_id]).get(
+                          member.roster.school_id, {})), **_words())
 
 
 @bp.get("/members/<int:member_id>/edit")
