@@ -1,0 +1,29 @@
+"""db.Prepared: a per-request query whose SQL is built once answers exactly as the query built
+each time, for every value put in its places."""
+
+from district.db import Prepared
+from district.models import User
+from district.security import SIGNED_IN_USER, _signed_in_user
+
+
+def test_the_signed_in_user_is_found_as_the_built_query_finds_it(district, make_user):
+    for user in (district.officer, district.principal, district.staff2):
+        found = SIGNED_IN_USER.first(user_id=user.id, version=user.session_version)
+        assert found.id == user.id and found.username == user.username
+        assert _signed_in_user(user.id, user.session_version).get().id == user.id
+    # A bumped session version, an inactive account or school: nobody.
+    assert SIGNED_IN_USER.first(user_id=district.officer.id, version=99) is None
+    User.update(active=False).where(User.id == district.staff.id).execute()
+    assert SIGNED_IN_USER.first(user_id=district.staff.id, version=1) is None
+    district.secondary.active = False
+    district.secondary.save()
+    assert SIGNED_IN_USER.first(user_id=district.other_principal.id, version=1) is None
+
+
+def test_values_take_the_places_of_their_sentinels_only(district):
+    prepared = Prepared(lambda name, role: User.select().where(User.username == name,
+                                                             User.role == role),
+                        name="\x00n\x00", role="\x00r\x00")
+    rows = list(prepared.rows(name="lanhdao", role="observer"))
+    assert len(rows) == 1
+    assert list(prepared.rows(name="lanhdao", role="officer")) == []
