@@ -260,7 +260,7 @@ def status(incident_id):
         return redirect_to(_list_url(form.list_args.data or "") if row
                            else url_for(".detail", incident_id=incident.id))
     if row:
-        return _row(incident, form)
+        return _row(incident, form, changed=True)
     return _detail(incident, "status_panel")
 
 
@@ -283,6 +283,25 @@ def _row(incident, form, status=200, **extra):
     queries.row_facts(current_user, [incident])
     return render("incidents/_row.html", oob=("incidents/_counters.html",), status=status,
                   incident=incident, **_list_context(args, list_query), **extra)
+
+
+@bp.get("/<int:incident_id>/status-steps")
+@allow(*READERS)
+def status_steps(incident_id):
+    """A list row's status forms, fetched in place by its "Đổi trạng thái" control (htmx), so
+    the list carries one small link per row instead of every row's forms. `list` is the list's
+    query, carried by the forms (the counters of the answer, the list again without
+    JavaScript). Without JavaScript the control is a link to the incident's page, whose panel
+    has the same forms; this address then leads there. 404 for an incident the user does not
+    see, 403 for one they may not move (as the status change itself answers)."""
+    incident = _acting(incident_id, access.may_assign)
+    queries.row_facts(current_user, [incident])
+    if not incident.steps:
+        abort(403)
+    if not wants_fragment():
+        return redirect_to(url_for(".detail", incident_id=incident.id) + "#status-panel")
+    return render("incidents/_row.html", "status_control", incident=incident, labels=LABELS,
+                  list_query=request.args.get("list", ""), steps_shown=True)
 
 
 # --- Notes, assignment, checklist -------------------------------------------------------------

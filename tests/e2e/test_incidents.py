@@ -133,7 +133,7 @@ def test_incident_from_report_to_closure(page, district):
     assert page.context.request.get(f"/incidents/{incident.id}").status == 404
 
 
-def test_status_change_from_the_list_updates_counters_in_place(page, district):
+def _reported_online(district):
     from district import clock
     from district.incidents import operations
 
@@ -142,21 +142,67 @@ def test_status_change_from_the_list_updates_counters_in_place(page, district):
             "description": "Ảnh chế lan truyền trong nhóm lớp."}
     student = [{"full_name": "Lê Thu Trang", "class_name": "", "sex": "nu",
                 "birth_year": None, "role": "affected"}]
-    incident = operations.report(district.staff, district.preschool, data, student, {})
+    return operations.report(district.staff, district.preschool, data, student, {})
+
+
+@pytest.mark.parametrize("size", [walk.PHONE, walk.DESKTOP], ids=["phone", "desktop"])
+def test_status_change_from_the_list_updates_counters_in_place(page, district, size):
+    """Issue 10: each row carries a small "Đổi trạng thái" control; it opens the row's forms in
+    place (the first field focused), and the change answers the row with its new status and
+    the control again, the counters updated, without a reload."""
+    incident = _reported_online(district)
+    page.set_viewport_size(size)
     sign_in(page, district.principal.username, PASSWORD)
     page.goto("/incidents/")
     mark_window(page)
     expect(page.locator(".count[data-status=reported]")).to_have_text("1")
     row = page.locator(f"#incident-{incident.id}")
-    row.locator("summary").click()
+    expect(row.locator(".status-step")).to_have_count(0)  # no form until asked for
+    with page.expect_response(lambda r: f"/incidents/{incident.id}/status-steps" in r.url):
+        row.get_by_role("link", name="Đổi trạng thái").click()
+    step = row.locator(f"#step-row-{incident.id}-verifying")
+    expect(step).to_be_visible()
+    expect(step.locator("[name=note]")).to_be_focused()
+    assert walk.check_page(page, sizes=(size,)) == []
+    step.locator("[name=note]").fill("Đã gọi phụ huynh")
     with page.expect_response(lambda r: r.url.endswith(f"/incidents/{incident.id}/status")):
-        row.locator(f"#step-row-{incident.id}-verifying button[type=submit]").click()
+        step.locator("button[type=submit]").click()
     expect(page.locator(f"#incident-{incident.id} .incident-status")).to_have_text(
         "Đang xác minh")
     expect(page.locator(".count[data-status=verifying]")).to_have_text("1")
     expect(page.locator(".count[data-status=reported]")).to_have_text("0")
+    # The row is small again, its control ready for the next step.
+    expect(row.locator(".status-step")).to_have_count(0)
+    expect(row.get_by_role("link", name="Đổi trạng thái")).to_be_visible()
     assert window_marker(page) == "still-here"
     expect(page).to_have_url(re.compile(r"/incidents/$"))
+    assert walk.check_page(page, sizes=(size,)) == []
+    # The next step from the same row: the forms now start from "verifying".
+    with page.expect_response(lambda r: f"/incidents/{incident.id}/status-steps" in r.url):
+        row.get_by_role("link", name="Đổi trạng thái").click()
+    expect(row.locator(".status-step")).to_have_count(2)  # handling, referred
+    expect(row.locator(f"#step-row-{incident.id}-verifying")).to_have_count(0)
+    assert window_marker(page) == "still-here"
+    event = IncidentEvent.get(IncidentEvent.kind == "status")
+    assert event.to_status == "verifying" and event.note == "Đã gọi phụ huynh"
+
+
+def test_without_javascript_the_row_control_leads_to_the_incident_page(
+        browser, live_server, district):
+    incident = _reported_online(district)
+    context, page = _own_page(browser, live_server, java_script_enabled=False)
+    try:
+        sign_in(page, district.principal.username, PASSWORD)
+        page.goto("/incidents/?status=reported")
+        page.locator(f"#incident-{incident.id}").get_by_role(
+            "link", name="Đổi trạng thái").click()
+        expect(page).to_have_url(re.compile(rf"/incidents/{incident.id}#status-panel$"))
+        step = page.locator(f"#step-detail-{incident.id}-verifying")
+        step.locator("button[type=submit]").click()
+        expect(page.locator(f"#status-badge-{incident.id}")).to_have_text("Đang xác minh")
+    finally:
+        context.close()
+    assert Incident.get_by_id(incident.id).status == "verifying"
 
 
 def _own_page(browser, live_server, **options):

@@ -1,7 +1,8 @@
 """Keyboard alone: report an incident (adding a student in place), acknowledge a directive,
-change an incident's status. Only Tab, typing, arrows and Enter; after each htmx answer the
-focus lands in the updated region (its message or heading, or the new field), never on the
-page's body, with a visible focus ring; the page stays axe-clean after the swap."""
+change an incident's status (on its page, and from the list). Only Tab, typing, arrows and
+Enter; after each htmx answer the focus lands in the updated region (its message or heading,
+or the new field), never on the page's body, with a visible focus ring; the page stays
+axe-clean after the swap."""
 
 import datetime as dt
 
@@ -147,6 +148,38 @@ def test_change_an_incident_status_by_keyboard(page, district, incident):
                                "document.body && e.closest('#status-panel') !== null; }")
         expect(page.locator("#status-panel")).to_have_attribute("aria-live", "polite")
         assert walk.axe_violations(page) == []
+
+
+def test_change_an_incident_status_from_the_list_by_keyboard(page, district, incident):
+    """The row's "Đổi trạng thái" control opens its forms in place with the focus on the first
+    field; Tab to the step's button, Enter: the row shows the new status, where the focus
+    lands, and the small control again."""
+    sign_in(page, district.principal.username, PASSWORD)
+    control = f"#row-steps-{incident.id}"
+    for size, step, label in ((walk.PHONE, "verifying", "Đang xác minh"),
+                              (walk.DESKTOP, "handling", "Đang xử lý")):
+        page.set_viewport_size(size)
+        page.goto("/incidents/")
+        tab_to(page, f"a{control}")
+        assert focus_ring_shown(page)
+        with page.expect_response(lambda r: "/status-steps" in r.url):
+            page.keyboard.press("Enter")
+        # The forms replace the control, the focus on the first form's first field.
+        expect(page.locator(f"details{control}")).to_be_visible()
+        page.wait_for_function("() => document.activeElement.name === 'note'")
+        assert focused(page, "e.closest('form').id") == f"step-row-{incident.id}-{step}"
+        assert focus_ring_shown(page)
+        page.keyboard.type("Đã trao đổi với giáo viên chủ nhiệm")
+        tab_to(page, f"#step-row-{incident.id}-{step} button[type=submit]", limit=10)
+        with page.expect_response(lambda r: r.url.endswith(f"/incidents/{incident.id}/status")):
+            page.keyboard.press("Enter")
+        expect(page.locator(f"#status-badge-{incident.id}")).to_have_text(label)
+        expect(page.locator(f"a{control}")).to_be_visible()
+        page.wait_for_function(
+            f"() => document.activeElement.closest('#incident-{incident.id}') !== null")
+        assert focused(page, "e.querySelector('.incident-status') !== null")
+        assert walk.axe_violations(page) == []
+    assert Incident.get_by_id(incident.id).status == "handling"
 
 
 def test_every_control_shows_its_focus(page, district, incident):

@@ -112,3 +112,18 @@ def visible_text(html):
     parser = Text()
     parser.feed(html)
     return " ".join(" ".join(parser.parts).split())
+
+
+def element_with_id(html, element_id):
+    """(tag, attributes) of the element with this id, or None."""
+
+    class Finder(HTMLParser):
+        found = None
+
+        def handle_starttag(self, tag, attrs):
+            if self.found is None and dict(attrs).get("id") == element_id:
+                self.found = (tag, dict(attrs))
+
+    parser = Finder()
+    parser.feed(html)
+    return parser.found
