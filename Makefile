@@ -7,9 +7,13 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 3
 
-.PHONY: run dev test test-sqlite test-postgres setup assets translations db lint bench bench-http messages
+.PHONY: run dev test test-sqlite test-postgres setup assets translations db lint bench bench-http messages system-deps
 
+# The worker (`flask jobs loop`: e-mail, the daily digest) runs beside gunicorn and is stopped
+# with it; without MAIL_SERVER it writes each e-mail to its log (this terminal) instead.
 run: setup db
+	$(FLASK) jobs loop & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) app:app
 
 dev: setup db
@@ -33,7 +37,18 @@ test-postgres:
 		echo "PostgreSQL does not answer: the suite ran on SQLite only"; \
 	fi
 
-setup: $(VENV)/.installed assets translations
+setup: system-deps $(VENV)/.installed assets translations
+
+# Debian packages beyond pip and npm: Pango (WeasyPrint draws the printed directives with it) and
+# Liberation Serif (Times New Roman's metrics, every Vietnamese letter). Installed as root;
+# otherwise the command is printed. Without them everything runs but the PDF, which answers a
+# page saying so.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "system packages: all installed"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "missing Debian packages; as root run: apt-get install$$missing"; fi
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -32,6 +32,7 @@ from .models import (
     Incident,
     IncidentTally,
     Notification,
+    OutboxMessage,
     Recipient,
     Roster,
     School,
@@ -440,6 +441,14 @@ def notifications_visible_to(user):
     return nothing(Notification)
 
 
+def outbox_visible_to(user):
+    """The e-mail outbox (who was written to, the subject, why it failed): the admin's, who
+    keeps the mail running. It holds no child data (district/mail/compose.py)."""
+    if user.role == ADMIN:
+        return OutboxMessage.select()
+    return nothing(OutboxMessage)
+
+
 # --- Dissemination and training activities ----------------------------------------------------
 
 ACTIVITY_OFFICE = (ADMIN, OFFICER)
@@ -537,3 +546,35 @@ def staff_count_aggregates_scope(user):
 def may_edit_staff_counts(user, school_id):
     """The principal keeps the school's head counts."""
     return is_principal(user) and user.school_id == school_id
+
+
+# --- Directives: personal confirmations (issue 12; docs/decisions/directive-dissemination.md) --
+
+
+def confirms_personally(user):
+    """Every account of a school (principal and staff) confirms personally a directive that
+    asks it; the office's people do not."""
+    return has_role(user, *SCHOOL_USERS)
+
+
+def may_confirm_personally(user, directive):
+    """Confirm having read `directive` (one that `directives_visible_to(user)` found): it asks
+    for personal confirmation, is in force, and the user is one of its school's people."""
+    return (confirms_personally(user) and bool(directive.personal_confirmation)
+            and directive.status == "published")
+
+
+def sees_readers(user):
+    """Who confirmed personally: the office's staff per school, a principal their own school's
+    people (and reminds them)."""
+    return has_role(user, ADMIN, OFFICER, PRINCIPAL)
+
+
+def readers_per_school(user):
+    """The readers page shows shares per school (the office) rather than one school's people."""
+    return has_role(user, ADMIN, OFFICER)
+
+
+def may_remind_readers(user):
+    """The principal reminds the school's people who have not confirmed yet."""
+    return is_principal(user)

@@ -1,4 +1,5 @@
-"""`flask --app app ...` commands: init-db, seed, create-user, backup, restore, recount."""
+"""`flask --app app ...` commands: init-db, seed, create-user, backup, restore, recount, and
+`jobs run` / `jobs loop` (the worker: district/jobs.py)."""
 
 import click
 from flask import current_app
@@ -116,7 +117,55 @@ def recount_command():
                 click.echo(f"  {line}")
 
 
+@click.group("jobs")
+def jobs_group():
+    """Work done outside any request: e-mail, the daily digest (district/jobs.py)."""
+
+
+def _log_to_stderr():
+    """The worker's messages (and, without MAIL_SERVER, the e-mails themselves) on stderr."""
+    import logging
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("district.mail", "district.jobs"):
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
+@jobs_group.command("run")
+@with_appcontext
+def jobs_run_command():
+    """Do once what is due (scheduled jobs, e-mail to send) and exit: for cron or a timer."""
+    from . import jobs
+
+    _log_to_stderr()
+    with db.database.connection_context():
+        results = jobs.run_due()
+    for what, summary in results.items():
+        click.echo(f"{what}: {summary}")
+
+
+@jobs_group.command("loop")
+@click.option("--interval", type=click.IntRange(1, 3600), default=None,
+              help="Seconds between passes (default JOBS_INTERVAL, 30).")
+@with_appcontext
+def jobs_loop_command(interval):
+    """Keep doing what is due, a pass every few seconds, until SIGTERM or Ctrl-C."""
+    import threading
+
+    from . import jobs
+
+    _log_to_stderr()
+    stop = threading.Event()
+    jobs.stop_on_signals(stop)
+    click.echo(f"jobs: worker started (a pass every "
+               f"{interval or current_app.config['JOBS_INTERVAL']} s)", err=True)
+    jobs.loop(interval, stop)
+    click.echo("jobs: worker stopped", err=True)
+
+
 def init_app(app):
     for command in (init_db_command, seed_command, create_user_command, backup_command,
-                    restore_command, recount_command):
+                    restore_command, recount_command, jobs_group):
         app.cli.add_command(command)

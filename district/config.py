@@ -57,6 +57,15 @@ def from_environment(instance_path):
         "OFFICE_KIND": os.environ.get("OFFICE_KIND", "Phòng GD&ĐT"),
         "OFFICE_PLACE": os.environ.get("OFFICE_PLACE", "huyện Sông Xanh, tỉnh Bình An"),
         "OFFICE_PHONE": os.environ.get("OFFICE_PHONE", "0203 3812 345"),
+        # The printed directive (Nghị định 30/2020/NĐ-CP; district/directives/pdf.py): the
+        # superior body above the office (unset: "UBND" and OFFICE_PLACE's first part; empty:
+        # no line), the office as the letterhead names it (unset: OFFICE_NAME without that
+        # place), the place of the date line (unset: that place without its unit, "Sông
+        # Xanh"), and the head's title (a deputy signs "KT. TRƯỞNG PHÒNG").
+        "OFFICE_PARENT": os.environ.get("OFFICE_PARENT"),
+        "OFFICE_ISSUER": os.environ.get("OFFICE_ISSUER"),
+        "DOCUMENT_PLACE": os.environ.get("DOCUMENT_PLACE", ""),
+        "OFFICE_HEAD_TITLE": os.environ.get("OFFICE_HEAD_TITLE", "Trưởng phòng"),
         "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh"),
         "BABEL_DEFAULT_LOCALE": "vi",
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "Demo@2026"),
@@ -89,4 +98,30 @@ def from_environment(instance_path):
         # PostgreSQL: open connections kept per worker process and reused (0: a new connection
         # per request). Keep it at least the worker's threads (gunicorn.conf.py).
         "DATABASE_POOL_SIZE": int(os.environ.get("DATABASE_POOL_SIZE", "16")),
+        **mail_settings(),
+    }
+
+
+def mail_settings():
+    """E-mail (district/mail/): sent by the worker (`flask jobs loop`), never in a request.
+    Without MAIL_SERVER every message is written to the log instead (and counts as sent)."""
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        # STARTTLS after connecting (port 587); MAIL_USE_SSL: TLS from the start (port 465).
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        # The sender's address; its display name is always OFFICE_NAME.
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@localhost"),
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "30")),
+        # The address people open the app at: links in e-mails are made from it.
+        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # The daily digest is gathered at this local time (TIMEZONE), HH:MM.
+        "MAIL_DIGEST_TIME": os.environ.get("MAIL_DIGEST_TIME", "07:00"),
+        # Sent (and skipped) messages are kept this many days, then removed from the outbox.
+        "MAIL_KEEP_DAYS": int(os.environ.get("MAIL_KEEP_DAYS", "90")),
+        # `flask jobs loop` sleeps this many seconds between passes.
+        "JOBS_INTERVAL": int(os.environ.get("JOBS_INTERVAL", "30")),
     }

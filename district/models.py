@@ -68,6 +68,9 @@ class User(UserMixin, BaseModel):
     name_search = CharField(max_length=150, default="")
     name_key = CharField(max_length=600, default="")
     email = CharField(max_length=200, default="")
+    # How the account gets its notifications by e-mail: "now", "digest", "off", or "" for its
+    # role's default (district/mail/preferences.py). Migration 0120.
+    email_choice = CharField(max_length=8, default="")
     phone = CharField(max_length=40, default="")
     role = CharField(max_length=16, index=True)
     school = ForeignKeyField(School, null=True, backref="users", on_delete="RESTRICT")
@@ -223,6 +226,11 @@ class Directive(BaseModel):
     read_count = IntegerField(default=0)
     ack_count = IntegerField(default=0)
     late_count = IntegerField(default=0)
+    # Migration 0130: every staff account of the recipient schools confirms personally
+    # (DirectiveConfirmation); confirmations of a revision >= `confirm_from` count (a revision
+    # asking schools to acknowledge again asks people to confirm again).
+    personal_confirmation = BooleanField(default=False)
+    confirm_from = IntegerField(default=1)
 
 
 class DirectiveRevision(BaseModel):
@@ -310,6 +318,8 @@ class Recipient(BaseModel):
     response_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
     reminders_count = IntegerField(default=0)
     last_reminded_at = DateTimeField(null=True)
+    # Migration 0130: the principal last reminded the school's people to confirm personally.
+    confirm_reminded_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("directive", "school"), True),)
@@ -566,6 +576,86 @@ class StaffCount(BaseModel):
         indexes = ((("school", "school_year"), True),)
 
 
+# --- E-mail outbox and scheduled jobs (migration 0120) ---------------------------------------
+
+
+class OutboxMessage(BaseModel):
+    """One e-mail to one account, written in the transaction of what it reports and sent by a
+    worker outside any request (district/mail/). `kind` "notification" carries the
+    notification's msgid, parameters and link (rendered at sending, in the reader's language);
+    "digest" is the daily digest of `digest_day` (one per account and day). States: pending
+    (waits for `next_attempt_at`), sending (claimed by `claimed_by`), sent, failed (given up, or
+    interrupted while sending: the admin decides), skipped (nothing to send any more). No child
+    data, ever: what it says is built from the notification, which carries none."""
+
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    kind = CharField(max_length=16)
+    topic = CharField(max_length=40, default="")
+    message = CharField(max_length=400, default="")
+    params = JSONField(null=True)
+    link = CharField(max_length=300, default="")
+    digest_day = DateField(null=True)
+    state = CharField(max_length=16, default="pending")
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=utcnow)
+    claimed_at = DateTimeField(null=True)
+    claimed_by = CharField(max_length=120, default="")
+    sent_at = DateTimeField(null=True)
+    to_address = CharField(max_length=200, default="")
+    subject = CharField(max_length=300, default="")
+    last_error = CharField(max_length=500, default="")
+
+    class Meta:
+        indexes = (
+            (("state", "next_attempt_at"), False),
+            (("user", "digest_day"), True),
+            (("created_at",), False),
+        )
+
+
+class Job(BaseModel):
+    """A scheduled job (district/jobs.py): when it is next due, and how its last run went. A
+    worker takes it by moving `next_run_at` on in the transaction that claims it."""
+
+    name = CharField(max_length=40, unique=True)
+    next_run_at = DateTimeField()
+    last_started_at = DateTimeField(null=True)
+    last_finished_at = DateTimeField(null=True)
+    last_result = CharField(max_length=500, default="")
+    last_error = CharField(max_length=500, default="")
+    runs = IntegerField(default=0)
+
+
+# --- Dissemination and personal confirmations of directives (migration 0130) ---------------
+
+
+class Dissemination(BaseModel):
+    """The quán triệt activity a school linked when it acknowledged a directive that must be
+    disseminated (response kind "disseminate"), for the revision it acknowledged."""
+
+    recipient = ForeignKeyField(Recipient, backref="+", on_delete="RESTRICT")
+    revision = IntegerField()
+    activity = ForeignKeyField(Activity, backref="+", on_delete="RESTRICT")
+    linked_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    linked_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("recipient", "revision"), True),)
+
+
+class DirectiveConfirmation(BaseModel):
+    """A school account confirmed personally having read a directive (which revision, when)."""
+
+    directive = ForeignKeyField(Directive, backref="+", on_delete="RESTRICT")
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    revision = IntegerField()
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("directive", "user", "revision"), True),)
+
+
 ALL_MODELS = [
     School,
     User,
@@ -600,4 +690,8 @@ ALL_MODELS = [
     ActivityFile,
     ActivityRevision,
     StaffCount,
+    OutboxMessage,
+    Job,
+    Dissemination,
+    DirectiveConfirmation,
 ]

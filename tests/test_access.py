@@ -7,7 +7,9 @@ import pytest
 
 from district.access import PUBLIC, may_open, view_access
 
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.language", "main.help", "main.healthz"}
+# auth.stop_email: the unsubscribe link of every e-mail (a signed token; it only turns e-mail off).
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.language", "main.help", "main.healthz",
+                    "auth.stop_email"}
 
 
 def test_every_endpoint_declares_its_access(app):

@@ -160,7 +160,7 @@ def world(app, district):
         "incident_id": incident.id, "item": "harm_assessed", "school_id": district.preschool.id,
         "user_id": district.staff.id, "member_id": member.id, "roster_id": roster.id,
         "notification_id": 1, "request_id": 1, "kind": "csv", "filename": "js/app.js",
-        "activity_id": activity.id,
+        "activity_id": activity.id, "token": "not-a-signed-token", "message_id": 1,
     }
 
 

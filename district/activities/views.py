@@ -34,6 +34,7 @@ from .vocabulary import (
     GROUPS,
     KIND_LABELS,
     PRESENTER_LABELS,
+    QUAN_TRIET,
     SORTS,
     STAFF_GROUPS,
     STATE_LABELS,
@@ -223,9 +224,13 @@ def _values(form):
 def new():
     if request.method == "GET":
         office = access.records_office_trainings(current_user)
+        # ?directive=<id> (from a directive to disseminate): a quán triệt of that directive.
+        directive_id = parse_id(request.args.get("directive"))
+        preset = ({"kind": QUAN_TRIET, "directive_ids": [str(directive_id)]}
+                  if directive_id and not office else {})
         form, _school = _form(data={
             "kind": "tap_huan" if office else "", "presenter": "office" if office else "school",
-            "sessions": 1, **{g: 0 for g in GROUPS}})
+            "sessions": 1, **{g: 0 for g in GROUPS}, **preset})
         return _form_page(form)
     form, school = _form()
     if not form.validate():

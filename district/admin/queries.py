@@ -11,11 +11,22 @@ from ..access import (
     account_requests_visible_to,
     audit_entry_details_visible,
     audit_visible_to,
+    outbox_visible_to,
     schools_visible_to,
     users_visible_to,
 )
 from ..clock import day_range
-from ..models import AccountRequest, AuditEntry, Directive, Incident, Roster, School, User
+from ..models import (
+    AccountRequest,
+    AuditEntry,
+    Directive,
+    Incident,
+    Job,
+    OutboxMessage,
+    Roster,
+    School,
+    User,
+)
 from ..text import fold
 from .vocabulary import (
     AUDIT_ACTIONS,
@@ -223,3 +234,57 @@ def audit_action_choices():
     actions = sorted(((code, str(label)) for code, (label, _s) in AUDIT_ACTIONS.items()),
                      key=lambda c: fold(c[1]))
     return [("", _("Mọi thao tác"))] + groups + actions
+
+
+# --- The e-mail outbox ------------------------------------------------------------------------
+
+OUTBOX_STATES = {
+    "attention": ("pending", "sending", "failed"),
+    "failed": ("failed",),
+    "waiting": ("pending", "sending"),
+    "sent": ("sent",),
+}
+
+
+def outbox(user, state="attention"):
+    """The messages of the outbox the admin reads, newest first, each with its account (one
+    query for the rows)."""
+    query = (outbox_visible_to(user)
+             .select(OutboxMessage, User.id, User.full_name, User.email)
+             .join(User, on=(OutboxMessage.user == User.id)))
+    if state in OUTBOX_STATES:
+        query = query.where(OutboxMessage.state.in_(OUTBOX_STATES[state]))
+    return query.order_by(OutboxMessage.id.desc())
+
+
+def outbox_counts(user):
+    """How many messages wait and how many failed (the states the index finds quickly: never
+    the sent ones, which pile up)."""
+    rows = (outbox_visible_to(user)
+            .select(OutboxMessage.state, fn.COUNT(OutboxMessage.id).alias("n"))
+            .where(OutboxMessage.state.in_(OUTBOX_STATES["attention"]))
+            .group_by(OutboxMessage.state).tuples())
+    counts = dict(rows)
+    return {"waiting": counts.get("pending", 0) + counts.get("sending", 0),
+            "failed": counts.get("failed", 0)}
+
+
+def scheduled_jobs():
+    """The scheduled jobs' last and next runs (shown to the admin with the outbox)."""
+    return list(Job.select().order_by(Job.name))
+
+
+def masked_address(address):
+    """An address shown in part: "ng***@songxanh.edu.vn"."""
+    local, at, domain = (address or "").partition("@")
+    if not at:
+        return "—" if not address else address[:2] + "***"
+    return f"{local[:2]}***@{domain}"
+
+
+def masked_error(error, *addresses):
+    """The server's words, with the addresses they quote shown in part."""
+    for address in addresses:
+        if address and "@" in address:
+            error = error.replace(address, masked_address(address))
+    return error

@@ -1,7 +1,7 @@
 """Administration: schools, accounts and the audit log. Thin: parse, check, call one query or
 operation, render."""
 
-from flask import Blueprint, Response, flash, request, url_for
+from flask import Blueprint, Response, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,11 +10,13 @@ from ..access import (
     allow,
     get_visible_or_404,
     may_decide_account_request,
+    outbox_visible_to,
     password_reset_needs_approval,
     schools_visible_to,
     users_visible_to,
 )
 from ..forms import choices
+from ..mail import outbox as mail_outbox
 from ..models import AccountRequest, School
 from ..tabular import FileRefused
 from ..vocabulary import ADMIN, LEVEL_LABELS, OFFICER, OWNERSHIP_LABELS, ROLE_LABELS
@@ -23,6 +25,11 @@ from . import formats, operations, queries
 from .forms import AuditFilterForm, SchoolForm, SchoolImportForm, UserForm
 from .values import AdminError
 from .vocabulary import (
+    OUTBOX_FILTERS,
+    OUTBOX_KIND_LABELS,
+    OUTBOX_REASONS,
+    OUTBOX_STATE_CLASSES,
+    OUTBOX_STATE_LABELS,
     REQUEST_FILTERS,
     REQUEST_STATE_CLASSES,
     REQUEST_STATE_LABELS,
@@ -327,3 +334,34 @@ def failed_sign_ins():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render("admin/sign_ins.html", block="results", form=form, args=args,
                   pages=Pages(rows, per_page=AUDIT_PAGE_SIZE))
+
+
+# --- E-mail outbox ----------------------------------------------------------------------------
+
+
+@bp.get("/outbox")
+@allow(ADMIN)
+def outbox():
+    """The e-mail waiting to go and what failed (with the server's words), and the scheduled
+    jobs' last runs: sending itself is the worker's (`flask jobs loop`), never a request's."""
+    state = request.args.get("state", "attention")
+    if state not in OUTBOX_FILTERS:
+        state = "attention"
+    args = {"state": state}
+    pages = Pages(queries.outbox(current_user, state))
+    return render("admin/outbox.html", block="results", pages=pages, args=args,
+                  filters=OUTBOX_FILTERS, states=OUTBOX_STATE_LABELS,
+                  state_classes=OUTBOX_STATE_CLASSES, kinds=OUTBOX_KIND_LABELS,
+                  reasons=OUTBOX_REASONS, counts=queries.outbox_counts(current_user),
+                  jobs=queries.scheduled_jobs(), masked=queries.masked_address,
+                  masked_error=queries.masked_error,
+                  mail_server=current_app.config.get("MAIL_SERVER", ""))
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+@allow(ADMIN)
+def outbox_retry(message_id):
+    message = get_visible_or_404(outbox_visible_to(current_user), message_id)
+    if mail_outbox.retry(current_user, message):
+        flash(_("Thư sẽ được gửi lại trong lượt gửi tới."), "success")
+    return redirect_to(url_for(".outbox", state=request.args.get("state", "failed")))

@@ -80,6 +80,12 @@ AUDIT_ACTIONS = {
     "password.change_failed": (_l("Đổi mật khẩu không thành công"),
                                N_("%(actor)s đổi mật khẩu không thành công")),
     "account.locale": (_l("Đổi ngôn ngữ"), N_("%(actor)s đã đổi ngôn ngữ hiển thị")),
+    "account.email": (_l("Đổi cách nhận thư điện tử"),
+                      N_("%(actor)s đã đổi địa chỉ hoặc cách nhận thư điện tử")),
+    "account.email_stop": (_l("Ngừng nhận thư điện tử"),
+                           N_("%(actor)s đã ngừng nhận thư điện tử (từ đường dẫn trong thư)")),
+    "mail.retry": (_l("Gửi lại thư điện tử"),
+                   N_("%(actor)s đã cho gửi lại một thư điện tử không gửi được")),
     "account_request.create": (_l("Gửi đề nghị về tài khoản"),
                                N_("%(actor)s đã gửi đề nghị về tài khoản %(target)s")),
     "account_request.approve": (_l("Duyệt đề nghị về tài khoản"),
@@ -205,4 +211,35 @@ AUDIT_DETAILS = {
     "version": _l("Phiên bản"),
     "revision": _l("Lần sửa đổi"),
     "late": _l("Trễ hạn"),
+}
+
+
+# --- The e-mail outbox (/admin/outbox) ---------------------------------------------------------
+OUTBOX_FILTERS = {
+    "attention": _l("Cần chú ý (chờ gửi, đang gửi, thất bại)"),
+    "failed": _l("Thất bại"),
+    "waiting": _l("Chờ gửi"),
+    "sent": _l("Đã gửi"),
+    "all": _l("Tất cả"),
+}
+OUTBOX_STATE_LABELS = {
+    "pending": _l("Chờ gửi"),
+    "sending": _l("Đang gửi"),
+    "sent": _l("Đã gửi"),
+    "failed": _l("Thất bại"),
+    "skipped": _l("Không gửi"),
+}
+OUTBOX_STATE_CLASSES = {"pending": "state-warn", "sending": "state-warn", "sent": "state-ok",
+                        "failed": "state-bad", "skipped": "state-muted"}
+OUTBOX_KIND_LABELS = {"notification": _l("Thư báo một thông báo"),
+                      "digest": _l("Thư tóm tắt hằng ngày")}
+# Why a message was not sent, when it is not the mail server's own words (district/mail/).
+OUTBOX_REASONS = {
+    "interrupted": _l("Bị gián đoạn khi đang gửi: máy chủ thư có thể đã nhận thư. Kiểm tra với "
+                      "người nhận trước khi gửi lại."),
+    "no-address": _l("Tài khoản không có địa chỉ thư điện tử."),
+    "bad-address": _l("Địa chỉ thư điện tử không hợp lệ."),
+    "opted-out": _l("Người nhận đã đổi cách nhận thư."),
+    "inactive": _l("Tài khoản đã bị khoá."),
+    "nothing-new": _l("Không có gì mới để tóm tắt."),
 }

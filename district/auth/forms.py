@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..forms import Form, choices
 from ..i18n import LANGUAGES
+from ..mail.preferences import CHOICE_LABELS
 
 
 class LoginForm(Form):
@@ -37,3 +38,20 @@ class ChangePasswordForm(Form):
 class LanguageForm(Form):
     locale = SelectField(_l("Ngôn ngữ"), choices=choices(LANGUAGES))
     next = HiddenField()
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MailSettingsForm(Form):
+    """The account's own address and how it gets its notifications by e-mail."""
+
+    email = StringField(_l("Địa chỉ thư điện tử"), filters=[_stripped], validators=[
+        Optional(), Length(max=200),
+        # An address every mail server takes (no SMTPUTF8 needed for it).
+        Email(allow_smtputf8=False,
+              message=_l("Địa chỉ thư điện tử không hợp lệ (ví dụ đúng: ten@truong.edu.vn)."))])
+    email_choice = RadioField(_l("Nhận thông báo qua thư điện tử"),
+                              choices=choices(CHOICE_LABELS),
+                              validators=[DataRequired(message=_l("Hãy chọn một cách nhận thư."))])

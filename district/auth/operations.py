@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ..audit import client_ip, record
 from ..clock import utcnow
 from ..db import database
+from ..mail.preferences import OFF, choice_of
 from ..models import User
 from . import throttle
 from .passwords import hash_password, matches, waste_time_like_a_check
@@ -101,3 +102,36 @@ def set_locale(user, locale):
     with database.atomic():
         User.update(locale=locale).where(User.id == user.id).execute()
         record("account.locale", target=user, details={"locale": locale})
+
+
+def update_mail_settings(user, email, choice):
+    """The account's own address and e-mail choice. Returns whether anything changed."""
+    email = (email or "").strip().lower()
+    with database.atomic():
+        fresh = account(user.id)
+        changes = {}
+        if fresh.email != email:
+            changes["email"] = [fresh.email, email]
+        if fresh.email_choice != choice:  # "" (the role's default) is pinned when saved
+            changes["email_choice"] = [choice_of(fresh), choice]
+        if not changes:
+            return False
+        User.update(email=email, email_choice=choice).where(User.id == fresh.id).execute()
+        record("account.email", target=fresh, details=changes)
+    return True
+
+
+def stop_email(user_id):
+    """The unsubscribe link of an e-mail was followed: the account gets no more e-mail (its
+    pending messages are skipped by the worker). Returns the account, or None."""
+    with database.atomic():
+        user = User.get_or_none(User.id == user_id)
+        if user is None:
+            return None
+        before = choice_of(user)
+        updated = (User.update(email_choice=OFF)
+                   .where(User.id == user.id, User.email_choice != OFF).execute())
+        if updated:
+            record("account.email_stop", target=user, actor=user,
+                   details={"email_choice": [before, OFF]})
+    return user

@@ -20,3 +20,7 @@ def may_sign_in(user):
 def account(user_id):
     """The account as stored now (fresh counters, password hash, session version)."""
     return User.get_by_id(user_id)
+
+
+def account_or_none(user_id):
+    return User.get_or_none(User.id == user_id)

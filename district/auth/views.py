@@ -1,15 +1,17 @@
 import time
 
-from flask import Blueprint, current_app, flash, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..access import EVERYONE, allow, public
-from ..extensions import limiter
+from ..extensions import csrf, limiter
 from ..i18n import LANGUAGES, fmt_datetime
+from ..mail.preferences import CHOICE_LABELS, OFF, choice_of
+from ..mail.tokens import user_id_from
 from ..web import local_path, redirect_to, render
 from . import operations, queries
-from .forms import ChangePasswordForm, LoginForm
+from .forms import ChangePasswordForm, LoginForm, MailSettingsForm
 
 bp = Blueprint("auth", __name__)
 
@@ -78,6 +80,43 @@ def change_password():
             return redirect_to(url_for("main.home"))
     status = 422 if form.is_submitted() else 200
     return render("auth/password.html", form=form, status=status)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@allow(*EVERYONE)
+def account():
+    """The account's own page: its address and how it gets notifications by e-mail."""
+    form = MailSettingsForm(data={"email": current_user.email,
+                                  "email_choice": choice_of(current_user)})
+    if form.validate_on_submit():
+        operations.update_mail_settings(current_user, form.email.data, form.email_choice.data)
+        flash(_("Đã lưu cách nhận thư điện tử."), "success")
+        return redirect_to(url_for("auth.account"))
+    return render("auth/account.html", form=form, labels=CHOICE_LABELS,
+                  status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/account/email/stop/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt  # the link of an e-mail, and mail programs' one-click POST (RFC 8058): the signed
+# token is the proof, and all it can do is turn that account's e-mail off
+@limiter.limit(_login_limit, methods=["POST"])
+def stop_email(token):
+    """The unsubscribe link of every e-mail, without signing in. Opening it asks (a link
+    checker that opens every link of a message turns nothing off); the button, or a mail
+    program's one-click POST, turns the account's e-mail off."""
+    user_id = user_id_from(token)
+    if user_id is None:
+        abort(404)
+    if request.method == "POST":
+        user = operations.stop_email(user_id)
+        if user is None:
+            abort(404)
+        return render("auth/email_stop.html", token=token, stopped=True)
+    user = queries.account_or_none(user_id)
+    if user is None:
+        abort(404)
+    return render("auth/email_stop.html", token=token, stopped=choice_of(user) == OFF)
 
 
 @bp.post("/language")

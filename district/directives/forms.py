@@ -70,6 +70,8 @@ class DirectiveForm(Form):
     deadline = DateField(_l("Hạn xác nhận"), validators=[DataRequired()])
     response_kind = RadioField(_l("Yêu cầu phản hồi"), choices=choices(RESPONSE_LABELS),
                                default="ack")
+    personal_confirmation = BooleanField(
+        _l("Mọi cán bộ, giáo viên, nhân viên xác nhận đã đọc (từng tài khoản của trường)"))
     audience_kind = RadioField(_l("Đối tượng nhận"), choices=choices(AUDIENCE_LABELS),
                                default="all")
     audience_levels = CheckboxesField(_l("Cấp học"), choices=choices(LEVEL_LABELS))
@@ -91,3 +93,6 @@ class AcknowledgeForm(Form):
     note = TextAreaField(_l("Ghi chú (không bắt buộc)"), validators=[Optional(),
                                                                      Length(max=2000)])
     report = FileField(_l("Văn bản báo cáo (PDF, DOCX, XLSX)"))
+    # A directive to disseminate: the school's quán triệt activity that carried it out.
+    activity = StringField(_l("Hoạt động quán triệt đã tổ chức"),
+                           validators=[Optional(), Length(max=200)])

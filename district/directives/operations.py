@@ -10,7 +10,7 @@ import datetime as dt
 from flask_babel import gettext as _
 
 from .. import clock, files
-from ..access import own_school_receipts
+from ..access import may_confirm_personally, may_remind_readers, own_school_receipts
 from ..audit import record
 from ..db import database
 from ..i18n import N_
@@ -18,8 +18,10 @@ from ..models import (
     Acknowledgement,
     Directive,
     DirectiveAttachment,
+    DirectiveConfirmation,
     DirectiveReminder,
     DirectiveRevision,
+    Dissemination,
     Recipient,
     School,
     User,
@@ -88,6 +90,7 @@ def _values(data, exclude_id=None):
         "issued_on": data["issued_on"],
         "deadline": data["deadline"],
         "response_kind": data.get("response_kind") or "ack",
+        "personal_confirmation": bool(data.get("personal_confirmation")),
     }
     values["title_search"] = fold(values["title"])
     if values["deadline"] < values["issued_on"]:
@@ -208,8 +211,9 @@ def revise(user, directive, data, summary, requires_reack, uploads=(), expected_
         if old != values[name]:
             previous[name] = old.isoformat() if isinstance(old, dt.date) else old
     with _UploadRefused(), database.atomic():
+        reconfirm = {"confirm_from": Directive.revision + 1} if requires_reack else {}
         _save_if_unchanged(directive, expected_version,
-                           {**values, "revision": Directive.revision + 1})
+                           {**values, "revision": Directive.revision + 1, **reconfirm})
         revision = directive.revision
         DirectiveRevision.create(directive=directive, revision=revision, changed_by=user,
                                  summary=summary, requires_reack=bool(requires_reack),
@@ -219,7 +223,7 @@ def revise(user, directive, data, summary, requires_reack, uploads=(), expected_
             tallies.acknowledgements_reset(directive.id)
             (Recipient.update(acknowledged_at=None, acknowledged_by=None, ack_note="",
                               ack_revision=None, ack_late=False, roster=None,
-                              response_file=None)
+                              response_file=None, confirm_reminded_at=None)
              .where(Recipient.directive == directive.id).execute())
         school_ids = [r.school_id for r in
                       Recipient.select(Recipient.school).where(
@@ -293,9 +297,27 @@ def _checked_report(directive, upload):
     return upload
 
 
-def acknowledge(user, directive, note="", upload=None):
+def _checked_activity(user, directive, activity_id):
+    """The quán triệt activity a "disseminate" directive needs: the school's own, of that kind,
+    linked to this directive (or None for another kind of directive)."""
+    if directive.response_kind != "disseminate":
+        return None
+    typed = str(activity_id or "").strip()
+    if not typed:
+        raise DirectiveError(_("Hãy chọn hoạt động quán triệt đã tổ chức để thực hiện văn bản "
+                               "này."), "activity")
+    activity = queries.dissemination_activity(user, directive, parse_id(typed))
+    if activity is None:
+        raise DirectiveError(_("Hoạt động đã chọn không phải một buổi quán triệt của nhà trường "
+                               "thực hiện văn bản này. Hãy chọn trong danh sách, hoặc ghi hoạt "
+                               "động quán triệt văn bản này trước."), "activity")
+    return activity
+
+
+def acknowledge(user, directive, note="", upload=None, activity_id=None):
     """The principal acknowledges for the school. Exactly one acknowledgement is recorded even
-    when two requests arrive together: the conditional UPDATE decides who wins."""
+    when two requests arrive together: the conditional UPDATE decides who wins. A directive to
+    disseminate links the school's quán triệt activity that carried it out (`activity_id`)."""
     recipient = queries.own_receipt(user, directive)
     blocker = queries.ack_blocker(user, directive, recipient)
     if blocker:
@@ -305,6 +327,7 @@ def acknowledge(user, directive, note="", upload=None):
     roster = (queries.valid_roster_on_file(user.school_id)
               if directive.response_kind == "roster" else None)
     report = _checked_report(directive, upload)
+    activity = _checked_activity(user, directive, activity_id)
     note = (note or "").strip()[:2000]
     now = clock.utcnow()
     late = queries.is_late(directive.deadline, now)
@@ -324,12 +347,16 @@ def acknowledge(user, directive, note="", upload=None):
         Acknowledgement.create(recipient=recipient.id, revision=directive.revision, at=now,
                                by=user.id, note=note, late=late, roster=roster,
                                response_file=stored)
+        if activity is not None:
+            Dissemination.create(recipient=recipient.id, revision=directive.revision,
+                                 activity=activity.id, linked_by=user.id, linked_at=now)
         first_read = Recipient.update(first_read_at=now, first_read_by=user.id).where(
             Recipient.id == recipient.id, Recipient.first_read_at.is_null()).execute()
         tallies.acknowledged(directive.id, recipient.school_id, late)
         tallies.read(directive.id, first_read)
         record("directive.acknowledge", target=directive,
-               details={"school": user.school_id, "late": late, "revision": directive.revision})
+               details={"school": user.school_id, "late": late, "revision": directive.revision,
+                        **({"activity": activity.id} if activity is not None else {})})
     return Recipient.get_by_id(recipient.id)
 
 
@@ -389,6 +416,75 @@ def _send_reminders(user, directive, reminded, now):
            details={"schools": [r.school_id for r in reminded],
                     "notified": sorted(p["id"] for people in principals.values()
                                        for p in people)})
+
+
+# --- Personal confirmations ----------------------------------------------------------------
+
+
+def confirm(user, directive):
+    """The user confirms personally having read the directive (its current revision). Twice is
+    once: a confirmation that already counts is returned as is, and the unique key settles two
+    clicks at once. Returns (confirmation, whether it was recorded now)."""
+    if not may_confirm_personally(user, directive):
+        if directive.status != "published":
+            raise DirectiveError(_("Văn bản đã bị thu hồi, không cần xác nhận."))
+        raise DirectiveError(_("Văn bản này không yêu cầu từng người xác nhận đã đọc."))
+    existing = queries.own_confirmation(user, directive)
+    if existing is not None:
+        return existing, False
+    now = clock.utcnow()
+    with database.atomic():
+        created = (DirectiveConfirmation.insert(directive=directive.id, user=user.id,
+                                                revision=directive.revision, at=now)
+                   .on_conflict_ignore().execute())
+        recorded = bool(created) and (DirectiveConfirmation.select()
+                                      .where(DirectiveConfirmation.directive == directive.id,
+                                             DirectiveConfirmation.user == user.id,
+                                             DirectiveConfirmation.revision
+                                             == directive.revision,
+                                             DirectiveConfirmation.at == now).exists())
+        if recorded:
+            # Confirming having read it is reading it (from the home card, without opening it).
+            first_read = Recipient.update(first_read_at=now, first_read_by=user.id).where(
+                Recipient.directive == directive.id, Recipient.school == user.school_id,
+                Recipient.first_read_at.is_null()).execute()
+            tallies.read(directive.id, first_read)
+            record("directive.confirm", target=directive,
+                   details={"school": user.school_id, "revision": directive.revision})
+    return queries.own_confirmation(user, directive), recorded
+
+
+def remind_readers(user, directive):
+    """The principal reminds the school's accounts that have not confirmed personally; not
+    twice within REMIND_MIN_HOURS (the UPDATE checks it, so two clicks remind once). Returns
+    how many were reminded; raises RecentlyReminded or DirectiveError."""
+    if not may_remind_readers(user) or not may_confirm_personally(user, directive):
+        raise DirectiveError(_("Văn bản này không yêu cầu từng người xác nhận đã đọc."))
+    recipient = queries.own_receipt(user, directive)
+    if recipient is None:
+        raise DirectiveError(_("Văn bản này không gửi đến trường của bạn."))
+    people = [i for i in queries.unconfirmed_accounts(directive, user.school_id) if i != user.id]
+    if not people:
+        raise DirectiveError(_("Mọi người trong trường đã xác nhận đã đọc."))
+    now = clock.utcnow()
+    since = now - queries.remind_window()
+    with database.atomic():
+        won = (Recipient.update(confirm_reminded_at=now)
+               .where(Recipient.id == recipient.id,
+                      ~queries.recently_reminded_to_confirm(since)).execute())
+        if won:
+            notify(people, "directive.confirm_reminder",
+                   N_("Nhắc việc: hãy đọc và xác nhận đã đọc văn bản %(number)s."),
+                   link_to(directive), number=directive.number)
+            record("directive.remind_readers", target=directive,
+                   details={"school": user.school_id, "notified": sorted(people)})
+    if not won:
+        last = Recipient.get_by_id(recipient.id).confirm_reminded_at
+        raise RecentlyReminded(_(
+            "Đã nhắc lúc %(time)s; chỉ nhắc lại sau %(hours)d giờ kể từ lần nhắc trước. Chưa "
+            "gửi nhắc việc nào.", time=clock.to_local(last).strftime("%H:%M %d/%m/%Y"),
+            hours=queries.remind_hours()))
+    return len(people)
 
 
 # --- Exports --------------------------------------------------------------------------------

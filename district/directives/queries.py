@@ -15,6 +15,8 @@ from peewee import JOIN, SQL, Case, fn
 
 from .. import charts, clock
 from ..access import (
+    activities_visible_to,
+    confirms_personally,
     directive_aggregates_scope,
     directive_tallies_scope,
     directives_visible_to,
@@ -24,25 +26,32 @@ from ..access import (
     recipients_visible_to,
     school_tallies_scope,
     schools_visible_to,
+    users_visible_to,
 )
+from ..activities.vocabulary import QUAN_TRIET, STAFF_GROUPS
 from ..db import is_sqlite
 from ..models import (
     Acknowledgement,
+    Activity,
+    ActivityDirective,
     Directive,
     DirectiveAttachment,
+    DirectiveConfirmation,
     DirectiveReminder,
     DirectiveRevision,
+    Dissemination,
     Recipient,
     Roster,
     School,
     SchoolTally,
+    StaffCount,
     StoredFile,
     User,
 )
 from ..rosters.queries import communes as active_communes
 from ..rosters.queries import valid_roster_on_file  # the rosters feature decides what is valid
 from ..text import clean, fold, sort_key
-from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
+from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS, SCHOOL_ROLES
 from .vocabulary import AUDIENCE_LABELS, STATES, STATUS_LABELS
 
 
@@ -218,7 +227,8 @@ def school_home(user, limit=HOME_LIMIT):
     """The school's home card: the badge's figure, what it counts, and the directives it counts
     (at most `limit`; two queries)."""
     return {"pending": pending_count(user), "acknowledges": may_acknowledge(user),
-            "rows": list(needs_action(user).limit(limit))}
+            "rows": list(needs_action(user).limit(limit)),
+            "to_confirm": list(to_confirm(user).limit(limit))}
 
 
 # --- One directive --------------------------------------------------------------------------
@@ -267,6 +277,11 @@ def ack_blocker(user, directive, recipient):
     if directive.response_kind == "roster" and valid_roster_on_file(user.school_id) is None:
         return _("Văn bản này yêu cầu nhà trường có danh sách tổ tư vấn tâm lý hợp lệ. "
                  "Hãy cập nhật danh sách tổ tư vấn trước khi xác nhận.")
+    if directive.response_kind == "disseminate" and not dissemination_activities(
+            user, directive).exists():
+        return _("Văn bản này yêu cầu nhà trường tổ chức quán triệt. Hãy ghi hoạt động quán "
+                 "triệt văn bản này (loại “Quán triệt văn bản”, chọn văn bản này trong mục "
+                 "“Văn bản thực hiện”) trước khi xác nhận.")
     return None
 
 
@@ -326,7 +341,10 @@ def tracking_rows_of(user, directive, rows):
     """The tracking rows of these receipts (from `tracking_order`), in their order."""
     ids = [r.id for r in rows]
     found = {r.id: r for r in tracking_rows(user, directive, {}).where(Recipient.id.in_(ids))}
-    return [found[i] for i in ids if i in found]
+    shown = [found[i] for i in ids if i in found]
+    if directive.personal_confirmation:
+        with_confirmation_shares(directive, shown)
+    return shown
 
 
 def _tracking_filtered(query, directive, filters):
@@ -369,11 +387,16 @@ def tracking_rows(user, directive, filters):
                  DirectiveReminder, JOIN.LEFT_OUTER, attr="last_reminder",
                  on=((DirectiveReminder.recipient == Recipient.id)
                      & (DirectiveReminder.sent_at == Recipient.last_reminded_at))))
+    if directive.response_kind == "disseminate":
+        query = _join_dissemination(query)
     return _tracking_filtered(query, directive, filters)
 
 
 def tracking_row(user, directive, school_id):
-    return tracking_rows(user, directive, {}).where(Recipient.school == school_id).first()
+    row = tracking_rows(user, directive, {}).where(Recipient.school == school_id).first()
+    if row is not None and directive.personal_confirmation:
+        with_confirmation_shares(directive, [row])
+    return row
 
 
 def communes(directive):
@@ -591,3 +614,174 @@ def chosen_schools(user, school_ids, shown=CHIPS_SHOWN):
 def chooser_communes():
     """The communes of the active schools, for the chooser's filter."""
     return active_communes()
+
+
+# --- Dissemination (response kind "disseminate"; docs/decisions/directive-dissemination.md) --
+
+
+def dissemination_activities(user, directive):
+    """The school's own quán triệt activities that carry out `directive` (linked to it), most
+    recent first: what the principal may link when acknowledging."""
+    linked = (ActivityDirective.select(ActivityDirective.activity)
+              .where(ActivityDirective.directive == directive.id))
+    return (activities_visible_to(user)
+            .select(Activity.id, Activity.title, Activity.held_on)
+            .where(Activity.school == user.school_id, Activity.kind == QUAN_TRIET,
+                   Activity.id.in_(linked))
+            .order_by(Activity.held_on.desc(), Activity.id.desc()))
+
+
+def dissemination_activity(user, directive, activity_id):
+    """The activity `activity_id` if the user's school may link it for `directive`, else None."""
+    if not activity_id:
+        return None
+    return dissemination_activities(user, directive).where(Activity.id == activity_id).first()
+
+
+def _staff_sum(model):
+    total = None
+    for group in STAFF_GROUPS:
+        column = getattr(model, group)
+        total = column if total is None else total + column
+    return total
+
+
+def _join_dissemination(query):
+    """The activity each school linked for the revision it acknowledged: its date, how many of
+    its staff attended, and the school's head count of that school year."""
+    return (query.select_extend(Activity.id, Activity.title, Activity.held_on,
+                                _staff_sum(Activity).alias("staff_attended"),
+                                _staff_sum(StaffCount).alias("staff_headcount"))
+            .switch(Recipient).join(
+                Dissemination, JOIN.LEFT_OUTER, attr="dissemination",
+                on=((Dissemination.recipient == Recipient.id)
+                    & (Dissemination.revision == Recipient.ack_revision)))
+            .join(Activity, JOIN.LEFT_OUTER, attr="activity",
+                  on=(Dissemination.activity == Activity.id))
+            .join(StaffCount, JOIN.LEFT_OUTER, attr="staff_count",
+                  on=((StaffCount.school == Recipient.school)
+                      & (StaffCount.school_year == Activity.school_year))))
+
+
+def linked_activity(row):
+    """The activity a tracking row's school linked (`_join_dissemination`), or None."""
+    link = getattr(row, "dissemination", None)
+    activity = getattr(link, "activity", None) if link is not None else None
+    return activity if activity is not None and activity.id else None
+
+
+def staff_share(attended, headcount):
+    """The share (0–100, rounded) of the staff who attended; None without a head count."""
+    if not headcount or attended is None:
+        return None
+    return min(100, round(100 * int(attended) / int(headcount)))
+
+
+# --- Personal confirmations -----------------------------------------------------------------
+
+
+def counting(directive):
+    """SQL: a confirmation that counts for the directive as it stands now."""
+    return ((DirectiveConfirmation.directive == directive.id)
+            & (DirectiveConfirmation.revision >= directive.confirm_from))
+
+
+def to_confirm(user):
+    """The published directives sent to the user's school that ask every account to confirm
+    personally and that the user has not confirmed yet (for the directive's current
+    revisions), earliest deadline first."""
+    if not confirms_personally(user):
+        return Directive.select().where(SQL("1 = 0"))
+    mine = (DirectiveConfirmation.select(DirectiveConfirmation.id)
+            .where(DirectiveConfirmation.directive == Directive.id,
+                   DirectiveConfirmation.user == user.id,
+                   DirectiveConfirmation.revision >= Directive.confirm_from))
+    return (directives_visible_to(user)
+            .select(Directive.id, Directive.number, Directive.title, Directive.deadline)
+            .where(Directive.status == "published",
+                   Directive.personal_confirmation == True,  # noqa: E712
+                   ~fn.EXISTS(mine))
+            .order_by(Directive.deadline, Directive.id))
+
+
+def own_confirmation(user, directive):
+    """The user's confirmation that counts now, or None."""
+    return (DirectiveConfirmation.select()
+            .where(counting(directive), DirectiveConfirmation.user == user.id)
+            .order_by(DirectiveConfirmation.revision.desc()).first())
+
+
+def _school_accounts(school_ids):
+    return User.select().where(User.school.in_(list(school_ids) or [0]),
+                               User.role.in_(SCHOOL_ROLES),
+                               User.active == True)  # noqa: E712
+
+
+def confirmation_shares(directive, school_ids):
+    """{school id: (accounts that confirmed, active accounts)} for these schools: one query
+    grouped over their accounts (the rows a page shows, never every recipient)."""
+    if not school_ids:
+        return {}
+    rows = (_school_accounts(school_ids)
+            .select(User.school, fn.COUNT(User.id.distinct()),
+                    fn.COUNT(DirectiveConfirmation.user.distinct()))
+            .join(DirectiveConfirmation, JOIN.LEFT_OUTER,
+                  on=((DirectiveConfirmation.user == User.id) & counting(directive)))
+            .group_by(User.school).tuples())
+    return {school: (int(done or 0), int(total or 0)) for school, total, done in rows}
+
+
+def with_confirmation_shares(directive, rows):
+    """Sets `confirmed`, `accounts` and `confirm_share` on each row (a Recipient) from one
+    query; returns the rows."""
+    shares = confirmation_shares(directive, {r.school_id for r in rows})
+    for row in rows:
+        row.confirmed, row.accounts = shares.get(row.school_id, (0, 0))
+        row.confirm_share = (round(100 * row.confirmed / row.accounts) if row.accounts
+                             else None)
+    return rows
+
+
+def readers_order(user, directive):
+    """The office's readers page: the directive's schools in Vietnamese order, ids only
+    (web.Pages pages them; `readers_rows_of` loads the page's rows)."""
+    return (recipients_visible_to(user).select(Recipient.id)
+            .join(School, on=(Recipient.school == School.id))
+            .where(Recipient.directive == directive.id)
+            .order_by(School.name_key, Recipient.id))
+
+
+def readers_rows_of(user, directive, rows):
+    """The shown schools with their share of accounts that confirmed (two queries)."""
+    ids = [r.id for r in rows]
+    found = {r.id: r for r in recipients_visible_to(user).select(Recipient, School)
+             .join(School, on=(Recipient.school == School.id))
+             .where(Recipient.id.in_(ids))}
+    return with_confirmation_shares(directive, [found[i] for i in ids if i in found])
+
+
+def school_readers(user, directive):
+    """The principal's readers page: the school's active accounts, each with when it confirmed
+    (None: not yet), those who have not first, then Vietnamese order (one query)."""
+    return (users_visible_to(user)
+            .select(User.id, User.full_name, User.role,
+                    fn.MAX(DirectiveConfirmation.at).alias("confirmed_at"),
+                    fn.MAX(DirectiveConfirmation.revision).alias("confirmed_revision"))
+            .join(DirectiveConfirmation, JOIN.LEFT_OUTER,
+                  on=((DirectiveConfirmation.user == User.id) & counting(directive)))
+            .where(User.school == user.school_id, User.role.in_(SCHOOL_ROLES),
+                   User.active == True)  # noqa: E712
+            .group_by(User.id, User.full_name, User.role, User.name_key)
+            .order_by(fn.COUNT(DirectiveConfirmation.id) > 0, User.name_key, User.id))
+
+
+def unconfirmed_accounts(directive, school_id):
+    """The ids of the school's active accounts that have not confirmed (for a reminder)."""
+    done = DirectiveConfirmation.select(DirectiveConfirmation.user).where(counting(directive))
+    return [u.id for u in _school_accounts([school_id]).select(User.id)
+            .where(User.id.not_in(done))]
+
+
+def recently_reminded_to_confirm(since):
+    return (Recipient.confirm_reminded_at.is_null(False)
+            & (Recipient.confirm_reminded_at > since))

@@ -8,17 +8,22 @@ import json
 import random
 
 from .. import clock
+from ..activities.vocabulary import QUAN_TRIET
 from ..db import database
 from ..files import store_bytes
 from ..models import (
     Acknowledgement,
+    Activity,
+    ActivityDirective,
     Directive,
+    DirectiveConfirmation,
     DirectiveReminder,
+    Dissemination,
     Recipient,
     School,
     User,
 )
-from ..vocabulary import PRINCIPAL, STAFF
+from ..vocabulary import PRINCIPAL, SCHOOL_ROLES, STAFF
 from . import operations, queries, tallies
 
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
@@ -47,6 +52,7 @@ def load(seeds_dir):
                 "issued_on": today - dt.timedelta(days=row["days_ago"]),
                 "deadline": today + dt.timedelta(days=row["deadline_days"]),
                 "response_kind": row.get("response_kind", "ack"),
+                "personal_confirmation": row.get("personal_confirmation", False),
                 "audience_kind": audience["kind"],
                 "audience_levels": audience.get("levels", []),
                 "audience_ownerships": audience.get("ownerships", []),
@@ -60,13 +66,15 @@ def load(seeds_dir):
             Directive.update(published_at=published, created_at=published).where(
                 Directive.id == directive.id).execute()
             acks += _mix(directive, row.get("mix", {}), published, now, rng, principals, staff)
+            _confirmations(directive, row.get("confirmations", 0), published, now, rng)
             tallies.rebuild()  # _mix wrote the recipients directly; withdraw() then moves them
             _remind_overdue(officer, directive, principals)
             if row["status"] == "withdrawn":
                 operations.withdraw(officer, directive)
                 Directive.update(withdrawn_at=now - dt.timedelta(days=row["withdrawn_days_ago"])
                                  ).where(Directive.id == directive.id).execute()
-    return f"directives: {count} loaded, {acks} acknowledgements"
+    disseminated = _disseminations(seeds_dir, now)
+    return f"directives: {count} loaded, {acks} acknowledgements, {disseminated}"
 
 
 def _mix(directive, mix, published, now, rng, principals, staff):
@@ -88,7 +96,9 @@ def _mix(directive, mix, published, now, rng, principals, staff):
         span = max((min(deadline_end, now) - published).total_seconds(), 3600)
         opened = published + dt.timedelta(seconds=rng.uniform(600, span * 0.6))
         values = {"first_read_at": opened, "first_read_by": reader.id}
-        acknowledge = i < on_time + late
+        # A directive to disseminate is acknowledged with the school's quán triệt, once the
+        # activities are there (_disseminations).
+        acknowledge = i < on_time + late and directive.response_kind != "disseminate"
         roster = None
         if acknowledge and directive.response_kind == "roster":
             roster = queries.valid_roster_on_file(r.school_id)
@@ -139,3 +149,67 @@ def _remind_overdue(officer, directive, principals):
                        "name": principals[r.school_id].full_name}]
                      if r.school_id in principals else [])}
         for r in pending]).execute()
+
+
+def _confirmations(directive, share, published, now, rng):
+    """About `share` of the school accounts confirmed personally, after publication."""
+    if not directive.personal_confirmation or not share:
+        return
+    school_ids = Recipient.select(Recipient.school).where(Recipient.directive == directive.id)
+    people = list(User.select(User.id).where(User.school.in_(school_ids),
+                                             User.role.in_(SCHOOL_ROLES),
+                                             User.active == True)  # noqa: E712
+                  .order_by(User.id))
+    span = max((now - published).total_seconds(), 3600)
+    rows = [{"directive": directive.id, "user": u.id, "revision": directive.revision,
+             "at": published + dt.timedelta(seconds=rng.uniform(600, span * 0.9))}
+            for u in people if rng.random() < share]
+    if rows:
+        DirectiveConfirmation.insert_many(rows).execute()
+
+
+def _disseminations(seeds_dir, now):
+    """The schools that held the quán triệt of a directive to disseminate acknowledge it, the
+    day after, linking that activity. The activities come from the activities seed, loaded here
+    first (its own turn then finds them present)."""
+    directives = list(Directive.select().where(Directive.response_kind == "disseminate",
+                                               Directive.status == "published"))
+    if not directives:
+        return "0 disseminated"
+    from ..activities import seed as activity_seed  # the activities demo needs the directives
+
+    activity_seed.load(seeds_dir)
+    principals = {u.school_id: u for u in User.select().where(User.role == PRINCIPAL)}
+    linked = 0
+    with database.atomic():
+        for directive in directives:
+            held = (Activity.select(Activity.id, Activity.school, Activity.held_on)
+                    .join(ActivityDirective, on=(ActivityDirective.activity == Activity.id))
+                    .where(ActivityDirective.directive == directive.id,
+                           Activity.kind == QUAN_TRIET, Activity.school.is_null(False))
+                    .order_by(Activity.held_on))
+            first = {}
+            for activity in held:
+                first.setdefault(activity.school_id, activity)
+            for r in Recipient.select().where(Recipient.directive == directive.id):
+                activity, principal = first.get(r.school_id), principals.get(r.school_id)
+                if activity is None or principal is None:
+                    continue
+                at = min(clock.to_utc(dt.datetime.combine(
+                    activity.held_on + dt.timedelta(days=1), dt.time(9, 30))),
+                    now - dt.timedelta(minutes=30))
+                late = queries.is_late(directive.deadline, at)
+                Recipient.update(acknowledged_at=at, acknowledged_by=principal.id,
+                                 ack_late=late, ack_revision=directive.revision,
+                                 first_read_at=r.first_read_at or at,
+                                 first_read_by=r.first_read_by_id or principal.id,
+                                 ack_note="Đã tổ chức quán triệt cho toàn thể cán bộ, giáo "
+                                          "viên, nhân viên.").where(Recipient.id == r.id).execute()
+                Acknowledgement.create(recipient=r.id, revision=directive.revision, at=at,
+                                       by=principal.id, late=late)
+                Dissemination.create(recipient=r.id, revision=directive.revision,
+                                     activity=activity.id, linked_by=principal.id, linked_at=at)
+                linked += 1
+            # Those acknowledged now are no longer among the overdue schools reminded.
+        tallies.rebuild()
+    return f"{linked} disseminated"

@@ -14,8 +14,12 @@ from ..access import (
     get_visible_or_404,
     is_office_staff,
     may_acknowledge,
+    may_confirm_personally,
     may_manage_directives,
+    may_remind_readers,
+    readers_per_school,
     sees_only_directive_rates,
+    sees_readers,
 )
 from ..files import send_stored
 from ..forms import EmptyForm
@@ -31,7 +35,7 @@ from ..vocabulary import (
     STAFF,
 )
 from ..web import Pages, parse_id, redirect_to, render, wants_fragment
-from . import formats, operations, queries
+from . import formats, operations, pdf, queries
 from .forms import (
     BODY_MAX,
     MAX_CHOSEN,
@@ -133,7 +137,8 @@ def index():
 def _form_data(form):
     return {name: getattr(form, name).data for name in (
         "number", "title", "body", "signer", "issued_on", "deadline", "response_kind",
-        "audience_kind", "audience_levels", "audience_ownerships", "audience_school_ids")}
+        "personal_confirmation", "audience_kind", "audience_levels", "audience_ownerships",
+        "audience_school_ids")}
 
 
 def _uploads():
@@ -346,6 +351,14 @@ def _detail_context(directive):
         "action_form": EmptyForm(),
         "today": clock.today(),
         "office": office,
+        "may_confirm": may_confirm_personally(current_user, directive),
+        "confirmation": (queries.own_confirmation(current_user, directive)
+                         if may_confirm_personally(current_user, directive) else None),
+        "sees_readers": sees_readers(current_user) and directive.personal_confirmation,
+        "dissemination_choices": (
+            list(queries.dissemination_activities(current_user, directive))
+            if may_ack and recipient is not None and directive.response_kind == "disseminate"
+            and recipient.acknowledged_at is None else []),
         "may_manage": may_manage_directives(current_user),
         "may_ack": may_ack,
         **LABELS,
@@ -376,7 +389,8 @@ def acknowledge(directive_id):
         status, error = 422, " ".join(e for errs in form.errors.values() for e in errs)
     else:
         try:
-            operations.acknowledge(current_user, directive, form.note.data, form.report.data)
+            operations.acknowledge(current_user, directive, form.note.data, form.report.data,
+                                   request.form.get("activity"))
         except operations.AlreadyAcknowledged as exc:
             status, error = 409, str(exc)
         except operations.DirectiveError as exc:
@@ -418,6 +432,108 @@ def download(directive_id, file_id):
     return send_stored(StoredFile.get_by_id(file_id))
 
 
+# --- Personal confirmations (docs/decisions/directive-dissemination.md) ----------------------
+
+
+@bp.post("/<int:directive_id>/confirm")
+@allow(PRINCIPAL, STAFF)
+def confirm(directive_id):
+    """A school account confirms personally having read the directive: one click, twice is
+    once. From the home card (`from=home`) the card comes back; else the detail's panel."""
+    directive = _visible(directive_id)
+    status, error, message = 200, None, None
+    if not EmptyForm().validate_on_submit():
+        status, error = 400, _("Phiên làm việc đã hết hạn; hãy tải lại trang rồi thử lại.")
+    else:
+        try:
+            confirmation, _recorded = operations.confirm(current_user, directive)
+        except operations.DirectiveError as exc:
+            status, error = 422, str(exc)
+        else:
+            message = _("Bạn đã xác nhận đã đọc văn bản %(n)s lúc %(t)s.", n=directive.number,
+                        t=clock.to_local(confirmation.at).strftime("%H:%M %d/%m/%Y"))
+    from_home = request.form.get("from") == "home"
+    if not wants_fragment():
+        flash(error or message, "error" if error else "success")
+        return redirect_to(url_for("main.home") if from_home
+                           else url_for(".detail", directive_id=directive.id))
+    if from_home:
+        return render("directives/_home_school.html", status=status,
+                      trigger=None if error else "directive-confirmed",
+                      home_message=message, home_error=error)
+    context = _detail_context(directive)
+    context.update(confirm_error=error, confirm_message=message)
+    return render("directives/detail.html", block="confirm_panel", status=status, **context)
+
+
+@bp.get("/<int:directive_id>/readers")
+@allow(ADMIN, OFFICER, PRINCIPAL)
+def readers(directive_id):
+    """Who confirmed personally: the office sees each school's share of accounts (paged), a
+    principal the school's own accounts, who has and who has not, and reminds them."""
+    directive = _visible(directive_id)
+    if not (sees_readers(current_user) and directive.personal_confirmation
+            and directive.status != "draft"):
+        abort(404)
+    context = {"directive": directive, "action_form": EmptyForm(),
+               "per_school": readers_per_school(current_user),
+               "may_remind": may_remind_readers(current_user)
+               and may_confirm_personally(current_user, directive), **LABELS}
+    if context["per_school"]:
+        pages = Pages(queries.readers_order(current_user, directive),
+                      total=directive.recipient_count,
+                      load=lambda rows: queries.readers_rows_of(current_user, directive, rows))
+    else:
+        pages = Pages(queries.school_readers(current_user, directive))
+        context["recipient"] = queries.own_receipt(current_user, directive)
+    return render("directives/readers.html", block="results", pages=pages, args={}, **context)
+
+
+@bp.post("/<int:directive_id>/readers/remind")
+@allow(PRINCIPAL)
+def remind_readers(directive_id):
+    """The principal reminds the school's people who have not confirmed (not twice within
+    REMIND_MIN_HOURS)."""
+    directive = _visible(directive_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        sent = operations.remind_readers(current_user, directive)
+    except operations.DirectiveError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(ngettext("Đã nhắc %(num)d người chưa xác nhận.",
+                       "Đã nhắc %(num)d người chưa xác nhận.", sent), "success")
+    return redirect_to(url_for(".readers", directive_id=directive.id))
+
+
+# --- Printed (PDF: district/directives/pdf.py) -----------------------------------------------
+
+
+def _pdf(draw, name):
+    """A PDF to download, or a page saying this server cannot draw PDF (never a 500)."""
+    try:
+        data = draw()
+    except pdf.PdfUnavailable:
+        return render("errors/error.html", status=503, error={
+            "code": 503, "title": _("Chưa tạo được bản PDF"),
+            "text": _("Máy chủ chưa cài thư viện tạo PDF (WeasyPrint và Pango). Quản trị hệ "
+                      "thống cài theo hướng dẫn trong README (make system-deps); trong lúc "
+                      "chờ, bạn vẫn xem văn bản và xuất bảng theo dõi trên trang như thường.")})
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.get("/<int:directive_id>.pdf")
+@allow(ADMIN, OFFICER, PRINCIPAL, STAFF)
+def directive_pdf(directive_id):
+    """The directive in the layout of Nghị định 30/2020/NĐ-CP, in Vietnamese; opening it is
+    reading it."""
+    directive = _visible(directive_id)
+    operations.mark_read(current_user, directive)
+    return _pdf(lambda: pdf.directive_pdf(current_user, directive), pdf.filename(directive))
+
+
 # --- Tracking -------------------------------------------------------------------------------
 
 
@@ -431,7 +547,8 @@ def _filters():
 def _tracking_context(directive):
     return {"directive": directive, "action_form": EmptyForm(),
             "may_manage": may_manage_directives(current_user),
-            "reminded_names": formats.reminded_names, **LABELS}
+            "reminded_names": formats.reminded_names, "staff_share": queries.staff_share,
+            "linked_activity": queries.linked_activity, **LABELS}
 
 
 def _tracking_total(counts, filters):
@@ -482,6 +599,18 @@ def tracking_csv(directive_id):
 @allow(ADMIN, OFFICER)
 def tracking_xlsx(directive_id):
     return _export(directive_id, "xlsx")
+
+
+@bp.get("/<int:directive_id>/tracking.pdf")
+@allow(ADMIN, OFFICER)
+def tracking_pdf(directive_id):
+    """The tracking table under the page's filters, printed (landscape)."""
+    directive = _visible(directive_id)
+    filters = _filters()
+    return _pdf(lambda: pdf.tracking_pdf(
+        current_user, directive, queries.tracking_rows(current_user, directive, filters),
+        queries.state_counts(current_user, directive), filters),
+        pdf.filename(directive, "-theo-doi"))
 
 
 def _back_to_tracking(directive):

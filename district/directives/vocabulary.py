@@ -40,6 +40,8 @@ RESPONSE_LABELS = {
     "ack": _l("Chỉ xác nhận đã nhận"),
     "roster": _l("Xác nhận và có danh sách tổ tư vấn hợp lệ"),
     "report": _l("Xác nhận và nộp văn bản báo cáo"),
+    # The school links the quán triệt activity that carried it out (activities feature).
+    "disseminate": _l("Xác nhận và tổ chức quán triệt cho cán bộ, giáo viên, nhân viên"),
 }
 STATUS_LABELS = {
     "draft": _l("Bản nháp"),
@@ -53,7 +55,8 @@ AUDIENCE_LABELS = {
 }
 
 # What a revision may change, and how the revision history names each field.
-EDITABLE = ("number", "title", "body", "signer", "issued_on", "deadline", "response_kind")
+EDITABLE = ("number", "title", "body", "signer", "issued_on", "deadline", "response_kind",
+            "personal_confirmation")
 FIELD_LABELS = {
     "number": _l("số hiệu"),
     "title": _l("trích yếu"),
@@ -62,4 +65,5 @@ FIELD_LABELS = {
     "issued_on": _l("ngày ban hành"),
     "deadline": _l("hạn xác nhận"),
     "response_kind": _l("yêu cầu phản hồi"),
+    "personal_confirmation": _l("yêu cầu từng người xác nhận đã đọc"),
 }

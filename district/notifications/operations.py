@@ -7,11 +7,14 @@ sign-in. Its message is a msgid marked with N_() plus parameters, shown in the r
 
 from ..audit import record
 from ..db import database
+from ..mail.outbox import queue_notification
 from ..models import Notification, User, utcnow
 
 
 def notify(users, kind, message, link="", **params):
     """Send one notification to each of `users` (User rows or ids). Returns how many were sent.
+    Those of them who want their notifications by e-mail at once get one queued in the outbox
+    too (district/mail/outbox.py), sent later by the worker, never in this request.
 
     Call it from inside the operation's transaction that made the change it reports."""
     ids = sorted({u if isinstance(u, int) else u.id for u in users})
@@ -23,6 +26,7 @@ def notify(users, kind, message, link="", **params):
         for uid in ids
     ]
     Notification.insert_many(rows).execute()
+    queue_notification(ids, kind, message, link, params)
     return len(rows)
 
 

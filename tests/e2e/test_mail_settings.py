@@ -1,0 +1,71 @@
+"""A teacher finds her e-mail settings from the account menu, on a phone and a desktop, gives her
+address and asks for each notification at once; a mistyped address is shown back with its
+message; the admin reads the outbox."""
+
+import pytest
+from playwright.sync_api import expect
+
+from district.models import User
+from tests.conftest import PASSWORD
+from tests.e2e import walk
+from tests.e2e.conftest import sign_in
+
+SIZES = [{"width": 390, "height": 844}, {"width": 1366, "height": 768}]
+
+
+@pytest.fixture
+def answers_422(browser, live_server):
+    """A page whose refused form (422, by design here) is not a failure; script errors still
+    are. (Chromium logs a 4xx answer as a console error, which the `page` fixture counts.)"""
+    context = browser.new_context(base_url=live_server, locale="vi-VN",
+                                  timezone_id="Asia/Ho_Chi_Minh")
+    context.set_default_timeout(10000)
+    page = context.new_page()
+    script_errors = []
+    page.on("pageerror", lambda exc: script_errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not script_errors, script_errors
+
+
+def open_account_menu(page, full_name):
+    menu = page.locator("details.site-menu > summary")
+    if menu.is_visible():  # a phone: the header's menu is folded
+        menu.click()
+    page.locator("details.user-menu > summary", has_text=full_name).click()
+    page.get_by_role("link", name="Tài khoản và thư điện tử").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["phone", "desktop"])
+def test_a_teacher_chooses_email_at_once(answers_422, district, size):
+    page = answers_422
+    page.set_viewport_size(size)
+    sign_in(page, district.staff.username, PASSWORD)
+    open_account_menu(page, district.staff.full_name)
+    expect(page.get_by_role("heading", name="Tài khoản của tôi")).to_be_visible()
+    expect(page.get_by_label("Gửi một thư tóm tắt mỗi ngày")).to_be_checked()  # her default
+    assert walk.axe_violations(page) == []
+    assert not walk.overflow(page)
+    page.get_by_label("Địa chỉ thư điện tử").fill("mai@songxanh")
+    page.get_by_label("Gửi thư ngay khi có thông báo").check()
+    page.get_by_role("button", name="Lưu").click()
+    field = page.get_by_label("Địa chỉ thư điện tử")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#email-error")).to_contain_text("Địa chỉ thư điện tử không hợp lệ")
+    expect(page.get_by_label("Gửi thư ngay khi có thông báo")).to_be_checked()  # kept
+    field.fill("mai.lt@songxanh.edu.vn")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã lưu cách nhận thư điện tử.")
+    user = User.get_by_id(district.staff.id)
+    assert (user.email, user.email_choice) == ("mai.lt@songxanh.edu.vn", "now")
+    assert not walk.overflow(page)
+
+
+def test_the_admin_reads_the_outbox(page, district):
+    page.set_viewport_size(SIZES[0])
+    sign_in(page, district.admin.username, PASSWORD)
+    page.goto("/admin/outbox")
+    expect(page.get_by_role("heading", name="Thư điện tử gửi đi")).to_be_visible()
+    assert walk.axe_violations(page) == []
+    assert not walk.overflow(page)
