@@ -30,7 +30,7 @@ from ..notifications.operations import notify
 from ..text import clean, fold
 from ..vocabulary import PRINCIPAL, SCHOOL_ROLES
 from ..web import parse_id
-from . import formats, queries, tallies
+from . import formats, pdf, queries, tallies
 from .vocabulary import ATTACHMENT_KINDS, EDITABLE, REPORT_KINDS
 
 
@@ -491,10 +491,16 @@ def remind_readers(user, directive):
 
 
 def export_tracking(user, directive, filters, kind):
-    """The tracking table as CSV or XLSX bytes; the export is recorded."""
-    rows = list(queries.tracking_rows(user, directive, filters))
-    data = formats.tracking_csv(rows) if kind == "csv" else formats.tracking_xlsx(rows)
+    """The tracking table as CSV, XLSX or PDF bytes; the export is recorded (a PDF this server
+    cannot draw raises pdf.PdfUnavailable and records nothing)."""
+    if kind == "pdf":
+        data = pdf.tracking_pdf(user, directive, queries.tracking_rows(user, directive, filters),
+                                queries.state_counts(user, directive), filters)
+        details = {"format": kind}
+    else:
+        rows = list(queries.tracking_rows(user, directive, filters))
+        data = formats.tracking_csv(rows) if kind == "csv" else formats.tracking_xlsx(rows)
+        details = {"format": kind, "rows": len(rows)}
     with database.atomic():
-        record("directive.export", target=directive, details={"format": kind,
-                                                              "rows": len(rows)})
+        record("directive.export", target=directive, details=details)
     return data

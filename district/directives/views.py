@@ -606,11 +606,8 @@ def tracking_xlsx(directive_id):
 def tracking_pdf(directive_id):
     """The tracking table under the page's filters, printed (landscape)."""
     directive = _visible(directive_id)
-    filters = _filters()
-    return _pdf(lambda: pdf.tracking_pdf(
-        current_user, directive, queries.tracking_rows(current_user, directive, filters),
-        queries.state_counts(current_user, directive), filters),
-        pdf.filename(directive, "-theo-doi"))
+    return _pdf(lambda: operations.export_tracking(current_user, directive, _filters(), "pdf"),
+                pdf.filename(directive, "-theo-doi"))
 
 
 def _back_to_tracking(directive):

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from district.directives import operations, pdf
-from district.models import Recipient, User
+from district.models import AuditEntry, Recipient, User
 
 A4 = (595.28, 841.89)  # points
 
@@ -264,6 +264,9 @@ def test_the_tracking_table_prints_in_landscape_with_the_directive_and_each_scho
     assert "Đã xác nhận" in text and "Trần Thị Lan" in text
     assert "Đã triển khai đến giáo viên" in text
     assert "Trang 1/1" in text
+    # Printed like any other export: recorded in the audit log.
+    entry = AuditEntry.select().where(AuditEntry.action == "directive.export").get()
+    assert entry.details == {"format": "pdf"} and entry.target_id == str(directive.id)
 
 
 def test_the_printed_table_keeps_the_pages_filters(district, login_as, make_directive):
