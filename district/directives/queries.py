@@ -60,7 +60,8 @@ def is_late(deadline, at):
     return at >= clock.day_end(deadline)
 
 
-def _count_if(condition):
+def count_if(condition):
+    """SQL: how many rows of a group meet `condition`."""
     return fn.SUM(Case(None, [(condition, 1)], 0))
 
 
@@ -315,7 +316,7 @@ def state_counts(user, directive):
     state_col = state_expr()
     row = (recipients_visible_to(user)
            .select(fn.COUNT(Recipient.id).alias("total"),
-                   *[_count_if(state_col == s).alias(s) for s in STATES])
+                   *[count_if(state_col == s).alias(s) for s in STATES])
            .join(Directive, on=(Recipient.directive == Directive.id))
            .where(Recipient.directive == directive.id)
            .dicts().get())
@@ -440,7 +441,7 @@ def reminder_plan(directive):
     since = clock.utcnow() - remind_window()
     recent = recently_reminded(since)
     row = (reminder_candidates(directive, overdue_only=True)
-           .select(_count_if(~recent).alias("due"), _count_if(recent).alias("recent"))
+           .select(count_if(~recent).alias("due"), count_if(recent).alias("recent"))
            .dicts().get())
     return {"due": int(row["due"] or 0), "recent": int(row["recent"] or 0),
             "hours": remind_hours()}
@@ -452,8 +453,8 @@ def reminder_plan(directive):
 def officer_summary(user):
     today = clock.today()
     row = (directives_visible_to(user).select(
-        _count_if(Directive.status == "published").alias("published"),
-        _count_if(Directive.status == "draft").alias("drafts")).dicts().get())
+        count_if(Directive.status == "published").alias("published"),
+        count_if(Directive.status == "draft").alias("drafts")).dicts().get())
     overdue = (directive_tallies_scope(user)
                .select(fn.SUM(_not_acknowledged_if_overdue(today))).scalar())
     return {"published": int(row["published"] or 0), "drafts": int(row["drafts"] or 0),

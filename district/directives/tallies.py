@@ -14,10 +14,11 @@ once); `rebuild()` recomputes them all from the recipients (migration 0080, the 
 benchmark's bulk load, `flask tallies rebuild` after a repair by hand).
 """
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, fn
 
 from ..db import database
 from ..models import Directive, Recipient, SchoolTally
+from .queries import count_if
 
 
 def published(directive_id, school_ids):
@@ -74,10 +75,6 @@ def _count(*conditions):
             .where(Recipient.directive == Directive.id, *conditions))
 
 
-def _count_if(condition):
-    return fn.SUM(Case(None, [(condition, 1)], 0))
-
-
 ACKED = Recipient.acknowledged_at.is_null(False)
 
 
@@ -91,7 +88,7 @@ def rebuild():
         ).execute()
         SchoolTally.delete().execute()
         SchoolTally.insert_from(
-            Recipient.select(Recipient.school, fn.COUNT(Recipient.id), _count_if(ACKED))
+            Recipient.select(Recipient.school, fn.COUNT(Recipient.id), count_if(ACKED))
             .join(Directive).where(Directive.status == "published").group_by(Recipient.school),
             [SchoolTally.school, SchoolTally.received, SchoolTally.acknowledged]).execute()
 
@@ -103,13 +100,13 @@ def recounted():
     directives = {
         row[0]: tuple(int(x or 0) for x in row[1:]) for row in
         Directive.select(Directive.id, fn.COUNT(Recipient.id),
-                         _count_if(Recipient.first_read_at.is_null(False)), _count_if(ACKED),
-                         _count_if(ACKED & (Recipient.ack_late == True)))  # noqa: E712
+                         count_if(Recipient.first_read_at.is_null(False)), count_if(ACKED),
+                         count_if(ACKED & (Recipient.ack_late == True)))  # noqa: E712
         .join(Recipient, JOIN.LEFT_OUTER, on=(Recipient.directive == Directive.id))
         .group_by(Directive.id).tuples()}
     schools = {
         row[0]: (int(row[1]), int(row[2] or 0)) for row in
-        Recipient.select(Recipient.school, fn.COUNT(Recipient.id), _count_if(ACKED))
+        Recipient.select(Recipient.school, fn.COUNT(Recipient.id), count_if(ACKED))
         .join(Directive).where(Directive.status == "published")
         .group_by(Recipient.school).tuples()}
     return {"directives": directives, "schools": schools}

@@ -84,6 +84,21 @@ def page(browser, live_server):
     assert not errors, f"the browser reported errors: {errors}"
 
 
+@pytest.fixture
+def answers_4xx(browser, live_server):
+    """A page whose refused form (422, by design here) is not a failure; script errors still
+    are. (Chromium logs a 4xx answer as a console error, which the `page` fixture counts.)"""
+    context = browser.new_context(base_url=live_server, locale="vi-VN",
+                                  timezone_id="Asia/Ho_Chi_Minh")
+    context.set_default_timeout(10000)
+    page = context.new_page()
+    script_errors = []
+    page.on("pageerror", lambda exc: script_errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not script_errors, script_errors
+
+
 def sign_in(page, username, password):
     page.goto("/login")
     page.fill("input[name=username]", username)

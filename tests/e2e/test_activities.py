@@ -34,21 +34,6 @@ def _directive(district):
     return directive_operations.publish(district.officer, directive)
 
 
-@pytest.fixture
-def answers_4xx(browser, live_server):
-    """A page whose refused form (422, by design here) is not a failure; script errors still
-    are. (Chromium logs a 4xx answer as a console error, which the `page` fixture counts.)"""
-    context = browser.new_context(base_url=live_server, locale="vi-VN",
-                                  timezone_id="Asia/Ho_Chi_Minh")
-    context.set_default_timeout(10000)
-    page = context.new_page()
-    script_errors = []
-    page.on("pageerror", lambda exc: script_errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not script_errors, script_errors
-
-
 @SIZES
 def test_a_principal_records_a_quan_triet_with_its_signed_sheet(answers_4xx, app, district,
                                                                 size, tmp_path):
