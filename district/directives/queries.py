@@ -13,7 +13,7 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from peewee import JOIN, SQL, Case, fn
 
-from .. import charts, clock
+from .. import charts, clock, school_search
 from ..access import (
     activities_visible_to,
     confirms_personally,
@@ -573,16 +573,8 @@ CHIPS_SHOWN = 50
 def chooser_schools(user, filters):
     """The active schools matching the chooser's filters ({q, level, ownership, commune}, as
     read by the view), in Vietnamese order: the name found without accents, or the code."""
-    query = (schools_visible_to(user)
-             .select(School.id, School.name, School.level, School.ownership, School.commune)
-             .where(School.active == True))  # noqa: E712
-    if filters.get("q"):
-        query = query.where(School.name_search.contains(fold(filters["q"]))
-                            | School.code.contains(filters["q"].upper()))
-    for name in ("level", "ownership", "commune"):
-        if filters.get(name):
-            query = query.where(getattr(School, name) == filters[name])
-    return query.order_by(School.name_key, School.id)
+    return school_search.matching(user, **{name: filters.get(name) or "" for name in (
+        "q", "level", "ownership", "commune")})
 
 
 def chooser_results(user, filters, limit=CHOOSER_LIMIT):

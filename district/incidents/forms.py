@@ -61,7 +61,9 @@ class StudentForm(SubForm):
 
 
 class IncidentForm(Form):
-    school_id = SelectField(_l("Trường"), choices=[], validate_choice=False)
+    # The school: the reporter's own, or for an officer the one picked among the schools
+    # found by name or code (templates/incidents/_school_picker.html); checked by the view.
+    school_id = HiddenField(_l("Trường"))
     occurred_at = DateTimeLocalField(_l("Thời điểm xảy ra"), validators=[DataRequired()])
     place = SelectField(_l("Nơi xảy ra"), choices=choices(PLACE_LABELS, blank=BLANK),
                         validators=[DataRequired()])

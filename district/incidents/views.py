@@ -10,11 +10,11 @@ from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, clock
+from .. import access, clock, school_search
 from ..access import allow, get_visible_or_404, incidents_visible_to, schools_visible_to
 from ..files import UploadError, send_stored
-from ..forms import choices
 from ..models import IncidentAttachment, School
+from ..text import clean
 from ..vocabulary import OBSERVER, OFFICER, PRINCIPAL, STAFF
 from ..web import Pages, parse_id, redirect_to, render, wants_fragment
 from . import operations, queries
@@ -132,30 +132,57 @@ def index():
 
 def _report_form():
     form = IncidentForm()
-    if access.may_choose_school(current_user):
-        schools = schools_visible_to(current_user).where(School.active == True)  # noqa: E712
-        form.school_id.choices = choices(
-            [(s.id, s.name) for s in schools.order_by(School.name_key)], blank=_("— Chọn —"))
-    else:
-        form.school_id.choices = choices([(current_user.school_id, current_user.school.name)])
+    if not access.may_choose_school(current_user):
         form.school_id.data = str(current_user.school_id)
     return form
+
+
+def _chosen_school(form):
+    """The school an officer picked (an active school they may see), or None."""
+    school_id = parse_id(form.school_id.data)
+    if not school_id:
+        return None
+    return (schools_visible_to(current_user)
+            .where(School.id == school_id, School.active == True).first())  # noqa: E712
 
 
 def _school_of(form):
     if not access.may_choose_school(current_user):
         return current_user.school
-    school = (schools_visible_to(current_user)
-              .where(School.id == parse_id(form.school_id.data), School.active == True)  # noqa: E712
-              .first())
+    school = _chosen_school(form)
     if school is None:
-        form.school_id.errors = [_("Chọn trường.")]
+        form.school_id.errors = [_("Chọn trường: gõ tên hoặc mã trường rồi chọn trong danh "
+                                   "sách.")]
     return school
 
 
+# The most schools the picker of the report form lists for what was typed.
+PICKER_LIMIT = 20
+
+
+def _school_picker(form):
+    """What the officer's school picker shows: the school chosen, and the schools matching
+    what was typed (never the whole list)."""
+    q = clean(request.values.get("school_q", ""))[:100]
+    return {"q": q, "chosen": _chosen_school(form),
+            "found": school_search.first_matches(current_user, q, PICKER_LIMIT) if q else None}
+
+
 def _report_page(form, status=200, **extra):
+    may_choose = access.may_choose_school(current_user)
     return render("incidents/new.html", "form", form=form, status=status,
-                  may_choose_school=access.may_choose_school(current_user), **extra)
+                  may_choose_school=may_choose,
+                  picker=_school_picker(form) if may_choose else None, **extra)
+
+
+@bp.get("/schools")
+@allow(OFFICER)
+def schools():
+    """The schools matching what the officer typed in the report form's picker (htmx)."""
+    form = _report_form()
+    form.school_id.data = request.args.get("school_id", "")
+    return render("incidents/_school_picker.html", "matches", picker=_school_picker(form),
+                  form=form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -167,6 +194,8 @@ def new():
     if "add_student" in request.form:
         if len(form.students.entries) < MAX_STUDENTS:
             form.students.append_entry()
+        return _report_page(form)
+    if "find_school" in request.form:  # the picker's search, without JavaScript
         return _report_page(form)
     valid = form.validate()
     school = _school_of(form)

@@ -1,0 +1,34 @@
+"""The one way a school is searched for where a page offers to pick one (the directive's
+school chooser, the school of an incident an officer reports): by its name typed without
+accents, or its code, among the active schools the user may see. No page writes the whole list
+of schools (a province has 3,000): a picker shows at most a few dozen matches and says how many
+more there are."""
+
+from .access import schools_visible_to
+from .models import School
+from .text import fold
+
+
+def matching(user, q="", level="", ownership="", commune=""):
+    """The active schools the user may see that match, in Vietnamese order of their names."""
+    query = (schools_visible_to(user)
+             .select(School.id, School.name, School.code, School.level, School.ownership,
+                     School.commune)
+             .where(School.active == True))  # noqa: E712
+    q = (q or "").strip()
+    if q:
+        query = query.where(School.name_search.contains(fold(q))
+                            | School.code.contains(q.upper()))
+    for column, value in ((School.level, level), (School.ownership, ownership),
+                          (School.commune, commune)):
+        if value:
+            query = query.where(column == value)
+    return query.order_by(School.name_key, School.id)
+
+
+def first_matches(user, q, limit):
+    """{"schools": at most `limit` matches, "total": how many match} (two statements, the
+    count only when the first page is full)."""
+    schools = list(matching(user, q).limit(limit))
+    total = matching(user, q).count() if len(schools) == limit else len(schools)
+    return {"schools": schools, "total": total, "limit": limit}
