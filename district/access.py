@@ -276,6 +276,17 @@ def may_acknowledge(user):
     return is_principal(user)
 
 
+def may_acknowledge_for_school(user):
+    """Record an acknowledgement on a school's behalf (received by phone, on paper), and accept
+    or return schools' responses: the officers who track directives (issue 14)."""
+    return is_officer(user)
+
+
+def may_review_responses(user):
+    """Accept or return the response a school sent to a directive."""
+    return is_officer(user)
+
+
 def receives_directives(user):
     """A school's people: their school receives directives (office accounts have no inbox)."""
     return has_role(user, *SCHOOL_USERS)

@@ -90,6 +90,9 @@ def from_environment(instance_path):
         "SCHOOL_YEAR_START_MONTH": int(os.environ.get("SCHOOL_YEAR_START_MONTH", "9")),
         # A school is not reminded about the same directive twice within this many hours.
         "REMIND_MIN_HOURS": int(os.environ.get("REMIND_MIN_HOURS", "24")),
+        # The hour (office time) from which a directive's automatic reminder step of the day goes
+        # out (district/directives/reminders.py).
+        "REMINDER_TIME": os.environ.get("REMINDER_TIME", "08:00"),
         # The office's own copy of the counseling-team rule sets (default: the bundled file).
         "ROSTER_RULES_FILE": os.environ.get("ROSTER_RULES_FILE", ""),
         # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.

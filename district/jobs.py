@@ -77,6 +77,9 @@ class Scheduled:
 SCHEDULED = (
     Scheduled("mail.digest", "district.mail.jobs:queue_daily_digests", at="MAIL_DIGEST_TIME"),
     Scheduled("mail.purge", "district.mail.jobs:purge_old_messages", at="03:30"),
+    # Each directive's reminder steps, on their local day from REMINDER_TIME on.
+    Scheduled("directives.reminders", "district.directives.reminders:send_due",
+              every=dt.timedelta(minutes=15)),
 )
 
 

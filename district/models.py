@@ -231,6 +231,15 @@ class Directive(BaseModel):
     # asking schools to acknowledge again asks people to confirm again).
     personal_confirmation = BooleanField(default=False)
     confirm_from = IntegerField(default=1)
+    # Migration 0145: the automatic reminders, in days from the deadline (negative: before);
+    # empty: none (directives/schedule.py).
+    reminder_days = JSONField(default=lambda: [-3, 0, 1, 3])
+    # Migration 0140: schools of these levels, and these schools, receive it for information
+    # ("để biết": reading is enough, never overdue); the counts above are of the schools that
+    # act on it ("thực hiện"), `info_count` of the others.
+    info_levels = JSONField(default=list)
+    info_school_ids = JSONField(default=list)
+    info_count = IntegerField(default=0)
 
 
 class DirectiveRevision(BaseModel):
@@ -320,6 +329,18 @@ class Recipient(BaseModel):
     last_reminded_at = DateTimeField(null=True)
     # Migration 0130: the principal last reminded the school's people to confirm personally.
     confirm_reminded_at = DateTimeField(null=True)
+    # Migration 0140: "act" (acknowledge and respond by the deadline) or "info" (for
+    # information). An acknowledgement an officer recorded on the school's behalf (by phone,
+    # on paper) is `ack_proxy`, its channel kept, its reason in `ack_note`; the school may
+    # confirm it. The response (roster, report, quán triệt) is reviewed by an officer:
+    # "" (none yet), submitted, accepted, returned, resubmitted (directives/vocabulary.py).
+    purpose = CharField(max_length=8, default="act")
+    ack_proxy = BooleanField(default=False)
+    ack_channel = CharField(max_length=8, default="")
+    proxy_confirmed_at = DateTimeField(null=True)
+    proxy_confirmed_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    response_state = CharField(max_length=16, default="")
+    response_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("directive", "school"), True),)
@@ -345,6 +366,28 @@ class Acknowledgement(BaseModel):
     late = BooleanField(default=False)
     roster = ForeignKeyField(Roster, null=True, backref="+", on_delete="RESTRICT")
     response_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
+    # Migration 0140: recorded by an officer on the school's behalf (`by` is the officer).
+    proxy = BooleanField(default=False)
+    channel = CharField(max_length=8, default="")
+
+
+class ResponseStep(BaseModel):
+    """The history of a school's response to a directive (migration 0140): each submission,
+    resubmission, acceptance and return, with who, when, the comment and what was sent. Never
+    edited; the recipient's `response_state` is the latest step's."""
+
+    recipient = ForeignKeyField(Recipient, backref="response_steps", on_delete="RESTRICT")
+    revision = IntegerField()
+    action = CharField(max_length=16)
+    by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    at = DateTimeField(default=utcnow)
+    comment = TextField(default="")
+    roster = ForeignKeyField(Roster, null=True, backref="+", on_delete="RESTRICT")
+    response_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
+    activity_id = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("recipient", "at"), False),)
 
 
 class DirectiveReminder(BaseModel):
@@ -357,9 +400,29 @@ class DirectiveReminder(BaseModel):
     # Unknown (null) for the reminders sent before migration 0040.
     sent_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
     sent_to = JSONField(default=list)  # [{"id": user id, "name": full name}, ...]
+    # Migration 0145: the schedule's step (days from the deadline) of an automatic reminder
+    # (sent_by null); null for one an officer sent by hand.
+    step = IntegerField(null=True)
 
     class Meta:
         indexes = ((("recipient", "sent_at"), False),)
+
+
+class ReminderStep(BaseModel):
+    """One step of a directive's reminder schedule, for one deadline, done once (migration
+    0145): sent (to `schools` schools, 0 when none was left to remind) or skipped (its day
+    passed before the directive was published or while no worker ran). The unique key decides
+    which worker sends it; a revision moving the deadline makes new steps."""
+
+    directive = ForeignKeyField(Directive, backref="+", on_delete="RESTRICT")
+    step = IntegerField()
+    deadline = DateField()
+    state = CharField(max_length=8)  # "sent" or "skipped"
+    at = DateTimeField(default=utcnow)
+    schools = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("directive", "step", "deadline"), True),)
 
 
 # --- Incidents ----------------------------------------------------------------------------
@@ -675,7 +738,9 @@ ALL_MODELS = [
     Recipient,
     SchoolTally,
     Acknowledgement,
+    ResponseStep,
     DirectiveReminder,
+    ReminderStep,
     Incident,
     IncidentStudent,
     IncidentReferral,

@@ -7,7 +7,12 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import clock, exports
-from .vocabulary import STATE_LABELS
+from .vocabulary import (
+    CHANNEL_LABELS,
+    PURPOSE_LABELS,
+    RESPONSE_STATE_LABELS,
+    STATE_LABELS,
+)
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "h2", "h3", "h4", "h5", "blockquote",
@@ -27,12 +32,13 @@ def render_markdown(text):
 
 def _columns():
     return exports.school_columns() + [
-            _("Trạng thái"), _("Mở đọc lần đầu"), _("Người đọc"), _("Thời điểm xác nhận"),
-            _("Người xác nhận"), _("Ghi chú"), _("Phản hồi"), _("Số lần nhắc"),
+            _("Hình thức nhận"), _("Trạng thái"), _("Mở đọc lần đầu"), _("Người đọc"),
+            _("Thời điểm xác nhận"), _("Người xác nhận"), _("Phòng xác nhận thay"),
+            _("Ghi chú"), _("Phản hồi"), _("Tình trạng phản hồi"), _("Số lần nhắc"),
             _("Nhắc lần cuối"), _("Người được nhắc")]
 
 
-WIDTHS = (14, 36, 16, 12, 18, 22, 17, 24, 17, 24, 30, 28, 10, 17, 30)
+WIDTHS = (14, 36, 16, 12, 18, 12, 22, 17, 24, 17, 24, 34, 30, 28, 22, 10, 17, 30)
 
 
 def _name(row, attr):
@@ -54,10 +60,26 @@ def _response(r):
     return rfile.original_name if rfile is not None and r.response_file_id else ""
 
 
+def _proxy(r):
+    """An acknowledgement an officer recorded for the school: how, and whether it confirmed."""
+    if not r.ack_proxy:
+        return ""
+    channel = str(CHANNEL_LABELS.get(r.ack_channel, ""))
+    if r.proxy_confirmed_at:
+        confirmed = _("trường đã xác nhận lại %(t)s",
+                      t=clock.to_local(r.proxy_confirmed_at).strftime("%d/%m/%Y %H:%M"))
+    else:
+        confirmed = _("trường chưa xác nhận lại")
+    return _("Có (%(channel)s; %(confirmed)s)", channel=channel, confirmed=confirmed)
+
+
 def _row(r):
     return exports.school_cells(r.school) + [
-            str(STATE_LABELS[r.state]), clock.to_local(r.first_read_at), _name(r, "reader"),
-            clock.to_local(r.acknowledged_at), _name(r, "acker"), r.ack_note, _response(r),
+            str(PURPOSE_LABELS[r.purpose]), str(STATE_LABELS[r.state]),
+            clock.to_local(r.first_read_at), _name(r, "reader"),
+            clock.to_local(r.acknowledged_at), _name(r, "acker"), _proxy(r), r.ack_note,
+            _response(r),
+            str(RESPONSE_STATE_LABELS[r.response_state]) if r.response_state else "",
             r.reminders_count, clock.to_local(r.last_reminded_at), ", ".join(reminded_names(r))]
 
 

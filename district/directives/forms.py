@@ -16,7 +16,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..forms import Form, choices
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..web import parse_id
-from .vocabulary import AUDIENCE_LABELS, RESPONSE_LABELS
+from .schedule import DEFAULT_TEXT, format_days
+from .vocabulary import AUDIENCE_LABELS, CHANNEL_LABELS, RESPONSE_LABELS
 
 # The longest directive body (Markdown), in characters.
 BODY_MAX = 50_000
@@ -60,6 +61,16 @@ class SchoolIdsField(SelectMultipleField):
             raise ValidationError(_("Chọn tối đa %(n)d trường.", n=MAX_CHOSEN))
 
 
+class ReminderDaysField(StringField):
+    """The reminder schedule as typed ("-3, 0, 1, 3", read by schedule.parse when saved); a
+    directive's list of steps is shown the same way."""
+
+    def _value(self):
+        if isinstance(self.data, list | tuple):
+            return format_days(self.data)
+        return super()._value()
+
+
 class DirectiveForm(Form):
     number = StringField(_l("Số hiệu"), validators=[DataRequired(), Length(max=80)])
     title = StringField(_l("Trích yếu"), validators=[DataRequired(), Length(max=500)])
@@ -72,12 +83,19 @@ class DirectiveForm(Form):
                                default="ack")
     personal_confirmation = BooleanField(
         _l("Mọi cán bộ, giáo viên, nhân viên xác nhận đã đọc (từng tài khoản của trường)"))
+    reminder_days = ReminderDaysField(_l("Lịch nhắc việc tự động (số ngày so với hạn)"),
+                                      validators=[Optional(), Length(max=200)],
+                                      default=DEFAULT_TEXT)
     audience_kind = RadioField(_l("Đối tượng nhận"), choices=choices(AUDIENCE_LABELS),
                                default="all")
     audience_levels = CheckboxesField(_l("Cấp học"), choices=choices(LEVEL_LABELS))
     audience_ownerships = CheckboxesField(_l("Loại hình"), choices=choices(OWNERSHIP_LABELS))
     audience_school_ids = SchoolIdsField(_l("Các trường nhận"), choices=[],
                                          validate_choice=False)
+    # Who receives it for information only ("để biết"): by level, or schools named by code.
+    info_levels = CheckboxesField(_l("Các cấp học nhận để biết"), choices=choices(LEVEL_LABELS))
+    info_codes = TextAreaField(_l("Mã các trường nhận để biết (cách nhau bởi dấu phẩy)"),
+                               validators=[Optional(), Length(max=8000)])
     # The version the form was opened at (optimistic locking).
     version = HiddenField()
     attachments = MultipleFileField(_l("Tệp đính kèm (PDF, DOCX, XLSX; tối đa 20 MB mỗi tệp)"))
@@ -96,3 +114,24 @@ class AcknowledgeForm(Form):
     # A directive to disseminate: the school's quán triệt activity that carried it out.
     activity = StringField(_l("Hoạt động quán triệt đã tổ chức"),
                            validators=[Optional(), Length(max=200)])
+
+
+class ProxyAcknowledgeForm(Form):
+    """An officer records the acknowledgement a school gave by phone or on paper."""
+
+    channel = RadioField(_l("Nhà trường đã xác nhận"), choices=choices(CHANNEL_LABELS),
+                         default="phone")
+    reason = TextAreaField(_l("Lý do xác nhận thay (bắt buộc; nhà trường sẽ thấy)"),
+                           validators=[Length(max=2000)])
+
+
+class ReviewForm(Form):
+    """An officer accepts or returns a school's response."""
+
+    comment = TextAreaField(_l("Nhận xét (bắt buộc khi trả lại; nhà trường sẽ thấy)"),
+                            validators=[Optional(), Length(max=2000)])
+
+
+class RespondForm(AcknowledgeForm):
+    """The school sends its response again (after a return), or for the first time after an
+    officer acknowledged on its behalf."""

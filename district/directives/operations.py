@@ -8,9 +8,17 @@ Notifications link to the directive's plain path (`/directives/<id>`): opening i
 import datetime as dt
 
 from flask_babel import gettext as _
+from peewee import fn
 
 from .. import clock, files
-from ..access import may_confirm_personally, may_remind_readers, own_school_receipts
+from ..access import (
+    may_acknowledge,
+    may_acknowledge_for_school,
+    may_confirm_personally,
+    may_remind_readers,
+    may_review_responses,
+    own_school_receipts,
+)
 from ..audit import record
 from ..db import database
 from ..i18n import N_
@@ -23,6 +31,7 @@ from ..models import (
     DirectiveRevision,
     Dissemination,
     Recipient,
+    ResponseStep,
     School,
     User,
 )
@@ -30,16 +39,15 @@ from ..notifications.operations import notify
 from ..text import clean, fold
 from ..vocabulary import PRINCIPAL, SCHOOL_ROLES
 from ..web import parse_id
-from . import formats, pdf, queries, tallies
-from .vocabulary import ATTACHMENT_KINDS, EDITABLE, REPORT_KINDS
-
-
-class DirectiveError(ValueError):
-    """A refused action, with a translated message (and the form field it concerns)."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
+from . import formats, pdf, queries, schedule, tallies
+from .errors import DirectiveError
+from .vocabulary import (
+    ATTACHMENT_KINDS,
+    CHANNEL_LABELS,
+    EDITABLE,
+    REPORT_KINDS,
+    REVIEWED_KINDS,
+)
 
 
 class DirectiveConflict(DirectiveError):
@@ -91,6 +99,7 @@ def _values(data, exclude_id=None):
         "deadline": data["deadline"],
         "response_kind": data.get("response_kind") or "ack",
         "personal_confirmation": bool(data.get("personal_confirmation")),
+        "reminder_days": schedule.parse(data.get("reminder_days")),
     }
     values["title_search"] = fold(values["title"])
     if values["deadline"] < values["issued_on"]:
@@ -119,7 +128,31 @@ def _audience(data):
         "audience_ownerships": list(data.get("audience_ownerships") or []) if chosen else [],
         "audience_school_ids": (_active_school_ids(data.get("audience_school_ids"))
                                 if kind == "list" else []),
+        "info_levels": list(data.get("info_levels") or []),
+        "info_school_ids": _info_school_ids(data.get("info_codes")),
     }
+
+
+def _info_school_ids(typed):
+    """The schools named by code (separated by commas, semicolons or spaces) to receive the
+    directive for information; an unknown code is refused with its name."""
+    codes = []
+    for part in str(typed or "").replace(";", ",").replace("\n", ",").split(","):
+        for code in part.split():
+            if code.upper() not in codes:
+                codes.append(code.upper())
+    if not codes:
+        return []
+    if len(codes) > MAX_INFO_CODES:
+        raise DirectiveError(_("Ghi tối đa %(n)d mã trường nhận để biết; nếu nhiều hơn, hãy "
+                               "chọn theo cấp học.", n=MAX_INFO_CODES), "info_codes")
+    found = {s.code.upper(): s.id for s in School.select(School.id, School.code)
+             .where(fn.UPPER(School.code).in_(codes), School.active == True)}  # noqa: E712
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise DirectiveError(_("Không có trường nào mang mã %(codes)s.",
+                               codes=", ".join(unknown[:10])), "info_codes")
+    return sorted(found[c] for c in codes)
 
 
 def _attach(directive, uploads, user):
@@ -161,6 +194,10 @@ def update_draft(user, directive, data, uploads=(), expected_version=None):
     return directive
 
 
+# The most schools named one by one as receiving a directive for information.
+MAX_INFO_CODES = 500
+
+
 def school_user_ids(school_ids):
     if not school_ids:
         return []
@@ -174,9 +211,14 @@ def publish(user, directive):
     """Freeze the audience into one recipient per school and tell every school user."""
     if directive.status != "draft":
         raise DirectiveError(_("Chỉ bản nháp mới ban hành được."))
-    school_ids = [s.id for s in queries.directive_audience(directive).select(School.id)]
-    if not school_ids:
+    schools = list(queries.directive_audience(directive).select(School.id, School.level))
+    if not schools:
         raise DirectiveError(_("Không có trường nào nhận văn bản này: hãy chọn đối tượng nhận."))
+    info_levels = set(directive.info_levels or ())
+    info_ids = set(directive.info_school_ids or ())
+    purposes = {s.id: ("info" if s.level in info_levels or s.id in info_ids else "act")
+                for s in schools}
+    school_ids = list(purposes)
     now = clock.utcnow()
     with database.atomic():
         updated = (Directive.update(status="published", published_at=now, updated_at=now,
@@ -184,15 +226,18 @@ def publish(user, directive):
                    .where(Directive.id == directive.id, Directive.status == "draft").execute())
         if not updated:
             raise DirectiveError(_("Văn bản đã được ban hành."))
-        rows = [{"directive": directive.id, "school": sid} for sid in school_ids]
+        rows = [{"directive": directive.id, "school": sid, "purpose": purpose}
+                for sid, purpose in purposes.items()]
         for start in range(0, len(rows), 500):
             Recipient.insert_many(rows[start:start + 500]).execute()
-        tallies.published(directive.id, school_ids)
+        acting = [sid for sid, purpose in purposes.items() if purpose == "act"]
+        tallies.published(directive.id, acting, len(school_ids) - len(acting))
         notify(school_user_ids(school_ids), "directive.published",
                N_("Văn bản chỉ đạo mới %(number)s: %(title)s"), link_to(directive),
                number=directive.number, title=directive.title[:200])
         record("directive.publish", target=directive,
-               details={"schools": len(school_ids), "number": directive.number})
+               details={"schools": len(school_ids), "number": directive.number,
+                        "informed": len(school_ids) - len(acting)})
     return Directive.get_by_id(directive.id)
 
 
@@ -223,7 +268,9 @@ def revise(user, directive, data, summary, requires_reack, uploads=(), expected_
             tallies.acknowledgements_reset(directive.id)
             (Recipient.update(acknowledged_at=None, acknowledged_by=None, ack_note="",
                               ack_revision=None, ack_late=False, roster=None,
-                              response_file=None, confirm_reminded_at=None)
+                              response_file=None, confirm_reminded_at=None, ack_proxy=False,
+                              ack_channel="", proxy_confirmed_at=None, proxy_confirmed_by=None,
+                              response_state="", response_at=None)
              .where(Recipient.directive == directive.id).execute())
         school_ids = [r.school_id for r in
                       Recipient.select(Recipient.school).where(
@@ -277,7 +324,7 @@ def mark_read(user, directive):
                    .where(Recipient.id.in_(own), Recipient.directive == directive.id,
                           Recipient.first_read_at.is_null()).execute())
         if updated:
-            tallies.read(directive.id, updated)
+            tallies.read_at_school(directive.id, user.school_id)
             record("directive.read", target=directive)
     return bool(updated)
 
@@ -334,9 +381,12 @@ def acknowledge(user, directive, note="", upload=None, activity_id=None):
     with database.atomic():
         # The first statement of the transaction is the write: under SQLite it waits for the
         # lock instead of failing on a stale snapshot; under PostgreSQL the row lock serialises.
+        responds = directive.response_kind in REVIEWED_KINDS
         won = (Recipient.update(acknowledged_at=now, acknowledged_by=user.id, ack_note=note,
                                 ack_revision=directive.revision, ack_late=late,
-                                roster=roster.id if roster else None)
+                                roster=roster.id if roster else None,
+                                response_state="submitted" if responds else "",
+                                response_at=now if responds else None)
                .where(Recipient.id == recipient.id, Recipient.acknowledged_at.is_null())
                .execute())
         if not won:
@@ -350,6 +400,11 @@ def acknowledge(user, directive, note="", upload=None, activity_id=None):
         if activity is not None:
             Dissemination.create(recipient=recipient.id, revision=directive.revision,
                                  activity=activity.id, linked_by=user.id, linked_at=now)
+        if responds:
+            ResponseStep.create(recipient=recipient.id, revision=directive.revision,
+                                action="submitted", by=user.id, at=now, roster=roster,
+                                response_file=stored,
+                                activity_id=activity.id if activity is not None else None)
         first_read = Recipient.update(first_read_at=now, first_read_by=user.id).where(
             Recipient.id == recipient.id, Recipient.first_read_at.is_null()).execute()
         tallies.acknowledged(directive.id, recipient.school_id, late)
@@ -357,6 +412,169 @@ def acknowledge(user, directive, note="", upload=None, activity_id=None):
         record("directive.acknowledge", target=directive,
                details={"school": user.school_id, "late": late, "revision": directive.revision,
                         **({"activity": activity.id} if activity is not None else {})})
+    return Recipient.get_by_id(recipient.id)
+
+
+# --- On a school's behalf, and responses reviewed (issue 14) --------------------------------
+
+
+def _receipt_for(directive, school_id):
+    recipient = queries.recipient_for(directive, school_id)
+    if recipient is None:
+        raise DirectiveError(_("Văn bản này không gửi đến trường này."))
+    return recipient
+
+
+def _principals(school_id):
+    return [u.id for u in User.select(User.id).where(
+        User.school == school_id, User.role == PRINCIPAL, User.active == True)]  # noqa: E712
+
+
+def acknowledge_for_school(user, directive, school_id, channel, reason):
+    """An officer records the acknowledgement a school gave by phone or on paper. It is marked
+    as such everywhere (`ack_proxy`, the channel, the reason in `ack_note`, the officer as
+    `acknowledged_by`); the school's principals are told and may confirm it. The school's
+    response, if the directive asks one, is still the school's to send."""
+    if not may_acknowledge_for_school(user):
+        raise DirectiveError(_("Chỉ chuyên viên của Phòng mới ghi nhận xác nhận thay trường."))
+    if directive.status != "published":
+        raise DirectiveError(_("Chỉ ghi nhận xác nhận cho văn bản đang ban hành."))
+    reason = (reason or "").strip()[:2000]
+    if channel not in CHANNEL_LABELS:
+        raise DirectiveError(_("Hãy chọn nhà trường đã xác nhận bằng cách nào."), "channel")
+    if not reason:
+        raise DirectiveError(_("Hãy ghi lý do xác nhận thay, ví dụ: “Thầy hiệu trưởng xác nhận "
+                               "qua điện thoại lúc 9 giờ, chưa đăng nhập được”."), "reason")
+    recipient = _receipt_for(directive, school_id)
+    if recipient.purpose != "act":
+        raise DirectiveError(_("Trường này nhận văn bản để biết: không cần xác nhận."))
+    now = clock.utcnow()
+    late = queries.is_late(directive.deadline, now)
+    with database.atomic():
+        won = (Recipient.update(acknowledged_at=now, acknowledged_by=user.id, ack_note=reason,
+                                ack_revision=directive.revision, ack_late=late, ack_proxy=True,
+                                ack_channel=channel, proxy_confirmed_at=None,
+                                proxy_confirmed_by=None)
+               .where(Recipient.id == recipient.id, Recipient.acknowledged_at.is_null())
+               .execute())
+        if not won:
+            raise AlreadyAcknowledged(_("Nhà trường đã xác nhận văn bản này."))
+        Acknowledgement.create(recipient=recipient.id, revision=directive.revision, at=now,
+                               by=user.id, note=reason, late=late, proxy=True, channel=channel)
+        tallies.acknowledged(directive.id, school_id, late)
+        notify(_principals(school_id), "directive.proxy_acknowledged",
+               N_("Phòng đã ghi nhận xác nhận văn bản %(number)s thay nhà trường: hãy kiểm tra "
+                  "và xác nhận lại."), link_to(directive), number=directive.number)
+        record("directive.acknowledge_for_school", target=directive,
+               details={"school": school_id, "channel": channel, "late": late,
+                        "revision": directive.revision})
+    return Recipient.get_by_id(recipient.id)
+
+
+def confirm_proxy(user, directive):
+    """The school's principal confirms the acknowledgement an officer recorded for it; twice
+    is once (the conditional UPDATE)."""
+    recipient = queries.own_receipt(user, directive)
+    if not may_acknowledge(user) or recipient is None or not recipient.ack_proxy:
+        raise DirectiveError(_("Không có xác nhận nào do Phòng ghi thay nhà trường."))
+    now = clock.utcnow()
+    with database.atomic():
+        won = (Recipient.update(proxy_confirmed_at=now, proxy_confirmed_by=user.id)
+               .where(Recipient.id == recipient.id, Recipient.ack_proxy == True,  # noqa: E712
+                      Recipient.proxy_confirmed_at.is_null()).execute())
+        if won:
+            record("directive.confirm_proxy", target=directive,
+                   details={"school": user.school_id})
+    return Recipient.get_by_id(recipient.id), bool(won)
+
+
+def respond(user, directive, upload=None, activity_id=None, note=""):
+    """The school sends its response after acknowledging: again after a return
+    ("resubmitted"), or for the first time when an officer acknowledged for it ("submitted").
+    A returned roster must have changed: the same version is refused."""
+    recipient = queries.own_receipt(user, directive)
+    blocker = (_("Chỉ hiệu trưởng (phó hiệu trưởng) mới gửi phản hồi cho nhà trường.")
+               if not may_acknowledge(user) else queries.respond_blocker(user, directive,
+                                                                         recipient))
+    if blocker:
+        raise DirectiveError(blocker)
+    returned = recipient.response_state == "returned"
+    roster = (queries.valid_roster_on_file(user.school_id)
+              if directive.response_kind == "roster" else None)
+    if roster is not None and returned and roster.id == recipient.roster_id:
+        raise DirectiveError(_("Danh sách tổ tư vấn chưa thay đổi kể từ khi bị trả lại. Hãy cập "
+                               "nhật danh sách theo góp ý của Phòng rồi gửi lại."))
+    report = _checked_report(directive, upload)
+    activity = _checked_activity(user, directive, activity_id)
+    note = (note or "").strip()[:2000]
+    action = "resubmitted" if returned else "submitted"
+    now = clock.utcnow()
+    with database.atomic():
+        won = (Recipient.update(response_state=action, response_at=now)
+               .where(Recipient.id == recipient.id,
+                      Recipient.response_state == recipient.response_state).execute())
+        if not won:
+            raise DirectiveError(_("Phản hồi của nhà trường vừa được gửi."))
+        stored = files.store(report, REPORT_KINDS, user) if report is not None else None
+        changes = {}
+        if stored is not None:
+            changes["response_file"] = stored.id
+        if roster is not None:
+            changes["roster"] = roster.id
+        if changes:
+            Recipient.update(**changes).where(Recipient.id == recipient.id).execute()
+        if activity is not None:
+            relinked = (Dissemination.update(activity=activity.id, linked_by=user.id,
+                                             linked_at=now)
+                        .where(Dissemination.recipient == recipient.id,
+                               Dissemination.revision == directive.revision).execute())
+            if not relinked:
+                Dissemination.create(recipient=recipient.id, revision=directive.revision,
+                                     activity=activity.id, linked_by=user.id, linked_at=now)
+        ResponseStep.create(recipient=recipient.id, revision=directive.revision, action=action,
+                            by=user.id, at=now, comment=note, roster=roster,
+                            response_file=stored,
+                            activity_id=activity.id if activity is not None else None)
+        if returned:
+            notify([directive.created_by_id], "directive.response_resubmitted",
+                   N_("%(school)s đã gửi lại phản hồi văn bản %(number)s."),
+                   f"/directives/{directive.id}/schools/{user.school_id}",
+                   school=user.school.name, number=directive.number)
+        record("directive.respond", target=directive,
+               details={"school": user.school_id, "action": action})
+    return Recipient.get_by_id(recipient.id)
+
+
+def review_response(user, directive, school_id, accept, comment):
+    """An officer accepts the school's response, or returns it with a comment saying what to
+    change; the school's principals are told. Only a response waiting for review is decided,
+    once (two officers at once: the conditional UPDATE)."""
+    if not may_review_responses(user):
+        raise DirectiveError(_("Chỉ chuyên viên của Phòng mới xem xét phản hồi."))
+    comment = (comment or "").strip()[:2000]
+    if not accept and not comment:
+        raise DirectiveError(_("Hãy ghi rõ nhà trường cần bổ sung, sửa đổi gì khi trả lại "
+                               "phản hồi."), "comment")
+    recipient = _receipt_for(directive, school_id)
+    action = "accepted" if accept else "returned"
+    now = clock.utcnow()
+    with database.atomic():
+        won = (Recipient.update(response_state=action)
+               .where(Recipient.id == recipient.id,
+                      Recipient.response_state.in_(["submitted", "resubmitted"])).execute())
+        if not won:
+            raise DirectiveError(_("Phản hồi này không còn chờ xem xét (đã được chấp nhận, trả "
+                                   "lại, hoặc nhà trường chưa gửi)."))
+        ResponseStep.create(recipient=recipient.id, revision=directive.revision, action=action,
+                            by=user.id, at=now, comment=comment)
+        message = (N_("Phòng đã chấp nhận phản hồi của nhà trường về văn bản %(number)s.")
+                   if accept else
+                   N_("Phòng trả lại phản hồi của nhà trường về văn bản %(number)s: hãy xem góp "
+                      "ý và gửi lại."))
+        notify(_principals(school_id), f"directive.response_{action}", message,
+               link_to(directive), number=directive.number)
+        record(f"directive.response_{action}", target=directive,
+               details={"school": school_id, "revision": directive.revision})
     return Recipient.get_by_id(recipient.id)
 
 
@@ -379,8 +597,12 @@ def remind(user, directive, school_ids=None, overdue_only=False):
     since = now - queries.remind_window()
     ids = [r.id for r in candidates]
     with database.atomic():
+        # The UPDATE asks again whether each school has not done it (queries.not_done) and was
+        # not reminded recently: two clicks at once, or an acknowledgement meanwhile, are seen.
         (Recipient.update(reminders_count=Recipient.reminders_count + 1, last_reminded_at=now)
-         .where(Recipient.id.in_(ids), Recipient.acknowledged_at.is_null(),
+         .where(Recipient.id.in_(ids),
+                Recipient.id.in_(queries.reminder_candidates(directive, school_ids, overdue_only)
+                                 .select(Recipient.id)),
                 ~queries.recently_reminded(since)).execute())
         reminded = list(Recipient.select(Recipient.id, Recipient.school)
                         .where(Recipient.id.in_(ids), Recipient.last_reminded_at == now))
@@ -396,8 +618,37 @@ def remind(user, directive, school_ids=None, overdue_only=False):
     return len(reminded), len(candidates) - len(reminded)
 
 
-def _send_reminders(user, directive, reminded, now):
-    """Inside remind()'s transaction: notify each school's principals and keep who they were."""
+def remind_step(directive, step, now):
+    """The automatic reminder of step `step` of the directive's schedule (directives/
+    reminders.py, inside the transaction that records the step): every school that has not
+    done what it requires (queries.reminder_candidates) is reminded, unless it was reminded
+    earlier the same local day (an officer by hand, or a step of a former deadline). Returns
+    how many schools were reminded."""
+    since = clock.day_start(clock.local_date(now))
+    (Recipient.update(reminders_count=Recipient.reminders_count + 1, last_reminded_at=now)
+     .where(Recipient.directive == directive.id,
+            Recipient.id.in_(queries.reminder_candidates(directive).select(Recipient.id)),
+            ~queries.recently_reminded(since)).execute())
+    reminded = list(Recipient.select(Recipient.id, Recipient.school)
+                    .where(Recipient.directive == directive.id,
+                           Recipient.last_reminded_at == now))
+    if reminded:
+        _send_reminders(None, directive, reminded, now, step=step)
+    return len(reminded)
+
+
+# What an automatic reminder says: before the deadline, on its day, after it.
+STEP_MESSAGES = (
+    N_("Nhắc việc: văn bản %(number)s đến hạn ngày %(deadline)s, nhà trường chưa hoàn thành."),
+    N_("Nhắc việc: hôm nay (%(deadline)s) là hạn của văn bản %(number)s, nhà trường chưa hoàn "
+       "thành."),
+    N_("Nhắc việc: văn bản %(number)s đã quá hạn (%(deadline)s), nhà trường chưa hoàn thành."),
+)
+
+
+def _send_reminders(user, directive, reminded, now, step=None):
+    """Inside remind()'s or remind_step()'s transaction: notify each school's principals and
+    keep who they were. An automatic reminder (`user` None) keeps its schedule `step`."""
     principals = {}
     for person in (User.select(User.id, User.full_name, User.school)
                    .where(User.school.in_([r.school_id for r in reminded]),
@@ -406,16 +657,21 @@ def _send_reminders(user, directive, reminded, now):
         principals.setdefault(person.school_id, []).append(
             {"id": person.id, "name": person.full_name})
     DirectiveReminder.insert_many([
-        {"recipient": r.id, "sent_at": now, "sent_by": user.id,
-         "sent_to": principals.get(r.school_id, [])} for r in reminded]).execute()
+        {"recipient": r.id, "sent_at": now, "sent_by": user.id if user else None,
+         "sent_to": principals.get(r.school_id, []), "step": step} for r in reminded]).execute()
+    if step is None:
+        message = N_("Nhắc việc: nhà trường chưa xác nhận văn bản %(number)s (hạn "
+                     "%(deadline)s).")
+    else:
+        message = STEP_MESSAGES[(step > 0) - (step < 0) + 1]
     notify([p["id"] for people in principals.values() for p in people], "directive.reminder",
-           N_("Nhắc việc: nhà trường chưa xác nhận văn bản %(number)s (hạn %(deadline)s)."),
-           link_to(directive), number=directive.number,
+           message, link_to(directive), number=directive.number,
            deadline=directive.deadline.strftime("%d/%m/%Y"))
     record("directive.remind", target=directive,
            details={"schools": [r.school_id for r in reminded],
                     "notified": sorted(p["id"] for people in principals.values()
-                                       for p in people)})
+                                       for p in people),
+                    **({"step": step} if step is not None else {})})
 
 
 # --- Personal confirmations ----------------------------------------------------------------
@@ -448,7 +704,8 @@ def confirm(user, directive):
             first_read = Recipient.update(first_read_at=now, first_read_by=user.id).where(
                 Recipient.directive == directive.id, Recipient.school == user.school_id,
                 Recipient.first_read_at.is_null()).execute()
-            tallies.read(directive.id, first_read)
+            if first_read:
+                tallies.read_at_school(directive.id, user.school_id)
             record("directive.confirm", target=directive,
                    details={"school": user.school_id, "revision": directive.revision})
     return queries.own_confirmation(user, directive), recorded

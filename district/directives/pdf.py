@@ -24,7 +24,13 @@ from ..models import Recipient, School
 from ..text import fold, nfc
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 from . import formats
-from .vocabulary import STATE_LABELS, STATES
+from .vocabulary import (
+    PURPOSE_LABELS,
+    RESPONSE_FILTERS,
+    RESPONSE_STATE_LABELS,
+    STATE_LABELS,
+    STATES,
+)
 
 # Phụ lục III, Nghị định 30/2020/NĐ-CP: the abbreviations of the kinds of document. A công văn
 # has none (its ký hiệu is the office's abbreviation, then the drafting unit's).
@@ -261,6 +267,10 @@ def _filter_lines(filters):
     lines = []
     if filters.get("state") in STATES:
         lines.append(f"Trạng thái: {STATE_LABELS[filters['state']]}")
+    if filters.get("purpose") in PURPOSE_LABELS:
+        lines.append(f"Hình thức nhận: {PURPOSE_LABELS[filters['purpose']]}")
+    if filters.get("response") in RESPONSE_FILTERS:
+        lines.append(f"Phản hồi: {RESPONSE_FILTERS[filters['response']]}")
     if filters.get("level") in LEVEL_LABELS:
         lines.append(f"Cấp học: {LEVEL_LABELS[filters['level']]}")
     if filters.get("ownership") in OWNERSHIP_LABELS:
@@ -277,10 +287,17 @@ def _tracking_row(number, r):
     return {
         "number": number, "code": r.school.code, "name": r.school.name,
         "level": str(LEVEL_LABELS.get(r.school.level, r.school.level)),
-        "commune": r.school.commune, "state": r.state, "state_label": str(STATE_LABELS[r.state]),
+        "commune": r.school.commune, "state": r.state,
+        "state_label": str(STATE_LABELS[r.state]) + (
+            f" ({PURPOSE_LABELS['info']})" if r.purpose == "info" else ""),
         "read_at": r.first_read_at, "reader": formats._name(r, "reader"),
-        "acknowledged_at": r.acknowledged_at, "acker": formats._name(r, "acker"),
-        "note": r.ack_note or "", "response": formats._response(r),
+        "acknowledged_at": r.acknowledged_at,
+        "acker": formats._name(r, "acker") + (
+            f" ({formats._proxy(r)})" if r.ack_proxy else ""),
+        "note": r.ack_note or "",
+        "response": " · ".join(x for x in (
+            formats._response(r),
+            str(RESPONSE_STATE_LABELS[r.response_state]) if r.response_state else "") if x),
         "reminders": r.reminders_count, "reminded": ", ".join(reminder),
     }
 

@@ -41,6 +41,7 @@ from ..models import (
     DirectiveRevision,
     Dissemination,
     Recipient,
+    ResponseStep,
     Roster,
     School,
     SchoolTally,
@@ -52,7 +53,14 @@ from ..rosters.queries import communes as active_communes
 from ..rosters.queries import valid_roster_on_file  # the rosters feature decides what is valid
 from ..text import clean, fold, sort_key
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS, SCHOOL_ROLES
-from .vocabulary import AUDIENCE_LABELS, STATES, STATUS_LABELS
+from .vocabulary import (
+    AUDIENCE_LABELS,
+    PURPOSE_LABELS,
+    RESPONSE_STATES,
+    REVIEWED_KINDS,
+    STATES,
+    STATUS_LABELS,
+)
 
 
 def is_late(deadline, at):
@@ -70,13 +78,20 @@ def _overdue(today):
     return (Directive.status == "published") & (Directive.deadline < today)
 
 
+INFO = Recipient.purpose == "info"
+ACT = Recipient.purpose == "act"
+
+
 def state_expr(today=None):
-    """The derived state of a recipient (needs Directive joined)."""
+    """The derived state of a recipient (needs Directive joined). A school informed of the
+    directive is never overdue: unread, then "informed" once it opened it."""
     today = today or clock.today()
     return Case(None, [
         ((Recipient.acknowledged_at.is_null(False)) & (Recipient.ack_late == True),  # noqa: E712
          "acknowledged_late"),
         (Recipient.acknowledged_at.is_null(False), "acknowledged"),
+        (INFO & Recipient.first_read_at.is_null(False), "informed"),
+        (INFO, "unread"),
         (_overdue(today), "overdue"),
         (Recipient.first_read_at.is_null(False), "read"),
     ], "unread")
@@ -132,6 +147,14 @@ def audience_description(directive):
     return str(AUDIENCE_LABELS[directive.audience_kind])
 
 
+def school_codes(school_ids):
+    """The codes of these schools, in Vietnamese order of their names."""
+    if not school_ids:
+        return []
+    return [s.code for s in School.select(School.code)
+            .where(School.id.in_(list(school_ids))).order_by(School.name_key)]
+
+
 def number_taken(number, exclude_id=None):
     """Case-insensitive for Vietnamese letters too (SQLite's LOWER only folds ASCII): the few
     numbers of the same length are compared in Python."""
@@ -180,7 +203,7 @@ def school_inbox(user, q="", state=""):
     if state == "new":
         query = query.where(state_col == "unread")
     elif state == "pending":
-        query = query.where(Recipient.acknowledged_at.is_null()
+        query = query.where(Recipient.acknowledged_at.is_null() & ACT
                             & (Directive.status == "published"))
     elif state in STATES:
         query = query.where(state_col == state)
@@ -195,11 +218,16 @@ def pending_count(user):
     query = (own_school_receipts(user)
              .join(Directive, on=(Recipient.directive == Directive.id))
              .where(Directive.status == "published"))
+    return query.where(_awaits(user)).count()
+
+
+def _awaits(user):
+    """What still waits on the school: for who acknowledges, the directives to act on not yet
+    acknowledged, and those for information not yet opened; for the other staff, those nobody
+    of the school has opened yet."""
     if may_acknowledge(user):
-        query = query.where(Recipient.acknowledged_at.is_null())
-    else:
-        query = query.where(Recipient.first_read_at.is_null())
-    return query.count()
+        return Recipient.acknowledged_at.is_null() & (ACT | Recipient.first_read_at.is_null())
+    return Recipient.first_read_at.is_null()
 
 
 # The most directives the school's home card lists (beyond it, a link to the inbox).
@@ -213,14 +241,11 @@ def needs_action(user):
     state_col = state_expr()
     query = (directives_visible_to(user)
              .select(Directive.id, Directive.number, Directive.title, Directive.deadline,
-                     Directive.response_kind, state_col.alias("state"))
+                     Directive.response_kind, (Recipient.purpose == "info").alias("informed"),
+                     state_col.alias("state"))
              .join(Recipient, on=((Recipient.directive == Directive.id)
                                   & (Recipient.school == user.school_id)))
-             .where(Directive.status == "published"))
-    if may_acknowledge(user):
-        query = query.where(Recipient.acknowledged_at.is_null())
-    else:
-        query = query.where(Recipient.first_read_at.is_null())
+             .where(Directive.status == "published", _awaits(user)))
     return query.order_by(Directive.deadline, Directive.id)
 
 
@@ -273,6 +298,8 @@ def ack_blocker(user, directive, recipient):
         return _("Văn bản này không gửi đến trường của bạn.")
     if directive.status != "published":
         return _("Văn bản đã bị thu hồi, không cần xác nhận.")
+    if recipient.purpose == "info":
+        return _("Văn bản gửi nhà trường để biết: đọc là đủ, không cần xác nhận.")
     if recipient.acknowledged_at is not None:
         return _("Nhà trường đã xác nhận văn bản này.")
     if directive.response_kind == "roster" and valid_roster_on_file(user.school_id) is None:
@@ -307,6 +334,7 @@ SORTS = {
     "read": lambda: Recipient.first_read_at,
     "acknowledged": lambda: Recipient.acknowledged_at,
     "reminders": lambda: Recipient.reminders_count,
+    "response": lambda: Recipient.response_state,
 }
 DEFAULT_SORT = "school"
 
@@ -316,15 +344,24 @@ def state_counts(user, directive):
     state_col = state_expr()
     row = (recipients_visible_to(user)
            .select(fn.COUNT(Recipient.id).alias("total"),
-                   *[count_if(state_col == s).alias(s) for s in STATES])
+                   *[count_if(state_col == s).alias(s) for s in STATES],
+                   count_if(INFO).alias("info"),
+                   *[count_if(Recipient.response_state == r).alias(f"response_{r}")
+                     for r in RESPONSE_STATES])
            .join(Directive, on=(Recipient.directive == Directive.id))
            .where(Recipient.directive == directive.id)
            .dicts().get())
     counts = {s: int(row[s] or 0) for s in STATES}
-    counts["total"] = total = int(row["total"] or 0)
+    counts["all"] = everyone = int(row["total"] or 0)
+    counts["info"] = int(row["info"] or 0)
+    # The schools that act on it: what "done" and the rate are of.
+    counts["total"] = total = everyone - counts["info"]
     counts["done"] = done = counts["acknowledged"] + counts["acknowledged_late"]
     counts["rate"] = round(100 * done / total) if total else 0
-    counts["pct"] = {s: (100 * counts[s] / total if total else 0) for s in STATES}
+    counts["pct"] = {s: (100 * counts[s] / everyone if everyone else 0) for s in STATES}
+    counts["responses"] = {r: int(row[f"response_{r}"] or 0) for r in RESPONSE_STATES}
+    counts["responses"]["waiting"] = (counts["responses"]["submitted"]
+                                      + counts["responses"]["resubmitted"])
     return counts
 
 
@@ -353,6 +390,15 @@ def _tracking_filtered(query, directive, filters):
     query = query.where(Recipient.directive == directive.id)
     if filters.get("state") in STATES:
         query = query.where(state_col == filters["state"])
+    if filters.get("purpose") in PURPOSE_LABELS:
+        query = query.where(Recipient.purpose == filters["purpose"])
+    response = filters.get("response")
+    if response == "waiting":
+        query = query.where(Recipient.response_state.in_(["submitted", "resubmitted"]))
+    elif response == "none":
+        query = query.where(ACT, Recipient.response_state == "")
+    elif response in RESPONSE_STATES:
+        query = query.where(Recipient.response_state == response)
     for name in ("level", "ownership", "commune"):
         if filters.get(name):
             query = query.where(getattr(School, name) == filters[name])
@@ -373,7 +419,7 @@ def tracking_rows(user, directive, filters):
     query = (recipients_visible_to(user)
              .select(Recipient, School, reader.full_name, acker.full_name,
                      StoredFile.original_name, DirectiveReminder.sent_to, Roster.version,
-                     state_col.alias("state"))
+                     DirectiveReminder.step, state_col.alias("state"))
              .join(Directive, on=(Recipient.directive == Directive.id))
              .switch(Recipient).join(School, on=(Recipient.school == School.id))
              .switch(Recipient).join(reader, JOIN.LEFT_OUTER, attr="reader",
@@ -400,6 +446,46 @@ def tracking_row(user, directive, school_id):
     return row
 
 
+def response_steps(recipient):
+    """The history of a school's response, newest first, with who took each step."""
+    return list(ResponseStep.select(ResponseStep, User)
+                .join(User, on=(ResponseStep.by == User.id))
+                .where(ResponseStep.recipient == recipient.id)
+                .order_by(ResponseStep.at.desc(), ResponseStep.id.desc()))
+
+
+def proxy_confirmer(recipient):
+    """Who of the school confirmed the acknowledgement an officer recorded for it."""
+    if recipient.proxy_confirmed_by_id is None:
+        return None
+    return User.select(User.id, User.full_name).where(
+        User.id == recipient.proxy_confirmed_by_id).first()
+
+
+def respond_blocker(user, directive, recipient):
+    """Why the school cannot send (or send again) its response now, or None: it acknowledged,
+    the directive asks a response, and none is waiting for review or accepted."""
+    if recipient is None:
+        return _("Văn bản này không gửi đến trường của bạn.")
+    if directive.status != "published":
+        return _("Văn bản đã bị thu hồi, không cần phản hồi.")
+    if directive.response_kind not in REVIEWED_KINDS or recipient.purpose != "act":
+        return _("Văn bản này không yêu cầu gửi phản hồi.")
+    if recipient.acknowledged_at is None:
+        return _("Hãy xác nhận văn bản trước: phản hồi được gửi cùng xác nhận.")
+    if recipient.response_state in ("submitted", "resubmitted"):
+        return _("Phản hồi của nhà trường đang chờ Phòng xem xét.")
+    if recipient.response_state == "accepted":
+        return _("Phòng đã chấp nhận phản hồi của nhà trường.")
+    if directive.response_kind == "roster" and valid_roster_on_file(recipient.school_id) is None:
+        return _("Văn bản này yêu cầu nhà trường có danh sách tổ tư vấn tâm lý hợp lệ. "
+                 "Hãy cập nhật danh sách tổ tư vấn trước khi gửi.")
+    if directive.response_kind == "disseminate" and not dissemination_activities(
+            user, directive).exists():
+        return _("Hãy ghi hoạt động quán triệt văn bản này trước khi gửi.")
+    return None
+
+
 def communes(directive):
     return [r.commune for r in
             School.select(School.commune).join(Recipient, on=(Recipient.school == School.id))
@@ -424,11 +510,19 @@ def recently_reminded(since):
     return Recipient.last_reminded_at.is_null(False) & (Recipient.last_reminded_at > since)
 
 
+def not_done():
+    """SQL: the receipts that have not done what the directive requires: schools that act on
+    it and have not acknowledged it, or whose response was returned to them (a school informed
+    of it has nothing to do)."""
+    return ACT & (Recipient.acknowledged_at.is_null() | (Recipient.response_state == "returned"))
+
+
 def reminder_candidates(directive, school_ids=None, overdue_only=False):
-    """The unacknowledged receipts a reminder concerns (every overdue one, or those schools)."""
+    """The receipts a reminder concerns, among those not done (`not_done`): every overdue one,
+    or those schools."""
     query = (Recipient.select(Recipient.id, Recipient.school, Recipient.last_reminded_at)
              .join(Directive, on=(Recipient.directive == Directive.id))
-             .where(Recipient.directive == directive.id, Recipient.acknowledged_at.is_null()))
+             .where(Recipient.directive == directive.id, not_done()))
     if overdue_only:
         query = query.where(state_expr() == "overdue")
     if school_ids is not None:

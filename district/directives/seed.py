@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import random
 
+from peewee import fn
+
 from .. import clock
 from ..activities.vocabulary import QUAN_TRIET
 from ..db import database
@@ -15,16 +17,25 @@ from ..models import (
     Acknowledgement,
     Activity,
     ActivityDirective,
+    AuditEntry,
     Directive,
     DirectiveConfirmation,
     DirectiveReminder,
     Dissemination,
+    Notification,
     Recipient,
+    ResponseStep,
     School,
     User,
 )
 from ..vocabulary import PRINCIPAL, SCHOOL_ROLES, STAFF
-from . import operations, queries, tallies
+from .vocabulary import REVIEWED_KINDS
+from . import operations, queries, reminders, schedule, tallies
+
+# The directive whose automatic reminders the demo shows (its deadline is past): its steps are
+# sent at their own times once its schools acknowledged (_replay_schedule), the last to come.
+SCHEDULE_DEMO = "1256/PGDĐT-CTHSSV"
+SCHEDULES = {SCHEDULE_DEMO: [-3, 0, 1, 3, 7]}
 
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
             b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -53,9 +64,11 @@ def load(seeds_dir):
                 "deadline": today + dt.timedelta(days=row["deadline_days"]),
                 "response_kind": row.get("response_kind", "ack"),
                 "personal_confirmation": row.get("personal_confirmation", False),
+                "reminder_days": SCHEDULES.get(row["number"]),
                 "audience_kind": audience["kind"],
                 "audience_levels": audience.get("levels", []),
                 "audience_ownerships": audience.get("ownerships", []),
+                "info_levels": row.get("info_levels", []),
             }
             directive = operations.create_draft(officer, values)
             count += 1
@@ -68,12 +81,15 @@ def load(seeds_dir):
             acks += _mix(directive, row.get("mix", {}), published, now, rng, principals, staff)
             _confirmations(directive, row.get("confirmations", 0), published, now, rng)
             tallies.rebuild()  # _mix wrote the recipients directly; withdraw() then moves them
-            _remind_overdue(officer, directive, principals)
+            if row["number"] not in SCHEDULES:  # reminded by its schedule instead
+                _remind_overdue(officer, directive, principals)
             if row["status"] == "withdrawn":
                 operations.withdraw(officer, directive)
                 Directive.update(withdrawn_at=now - dt.timedelta(days=row["withdrawn_days_ago"])
                                  ).where(Directive.id == directive.id).execute()
     disseminated = _disseminations(seeds_dir, now)
+    disseminated += f", {_reviews_and_proxies(data, officer, now, rng)}"
+    disseminated += f", {_replay_schedule(now)}"
     return f"directives: {count} loaded, {acks} acknowledgements, {disseminated}"
 
 
@@ -98,7 +114,8 @@ def _mix(directive, mix, published, now, rng, principals, staff):
         values = {"first_read_at": opened, "first_read_by": reader.id}
         # A directive to disseminate is acknowledged with the school's quán triệt, once the
         # activities are there (_disseminations).
-        acknowledge = i < on_time + late and directive.response_kind != "disseminate"
+        acknowledge = (i < on_time + late and directive.response_kind != "disseminate"
+                       and r.purpose == "act")
         roster = None
         if acknowledge and directive.response_kind == "roster":
             roster = queries.valid_roster_on_file(r.school_id)
@@ -125,9 +142,77 @@ def _mix(directive, mix, published, now, rng, principals, staff):
             Acknowledgement.create(recipient=r.id, revision=directive.revision, at=at,
                                    by=principal.id, note=values["ack_note"], late=is_late,
                                    roster=roster, response_file=stored)
+            if directive.response_kind in REVIEWED_KINDS:
+                values.update(response_state="submitted", response_at=at)
+                ResponseStep.create(recipient=r.id, revision=directive.revision,
+                                    action="submitted", by=principal.id, at=at, roster=roster,
+                                    response_file=stored)
             acks += 1
         Recipient.update(**values).where(Recipient.id == r.id).execute()
     return acks
+
+
+def _reviews_and_proxies(data, officer, now, rng):
+    """The office at work on the schools' answers (issue 14): of each directive named in
+    `review`, some reports accepted, some returned with a comment (one sent again since), and
+    schools that acknowledged by phone or on paper, recorded by the officer (one confirmed by
+    its principal since). Done through the operations, then dated in the past."""
+    reviewed = proxied = 0
+    for row in data["directives"]:
+        plan = row.get("review")
+        if not plan:
+            continue
+        directive = Directive.get(Directive.number == row["number"])
+        waiting = list(Recipient.select(Recipient, School).join(School)
+                       .where(Recipient.directive == directive.id,
+                              Recipient.response_state == "submitted")
+                       .order_by(School.code))
+        for i, r in enumerate(waiting[:plan["accepted"] + len(plan["returned"])]):
+            accept = i < plan["accepted"]
+            comment = "" if accept else plan["returned"][i - plan["accepted"]]
+            operations.review_response(officer, directive, r.school_id, accept, comment)
+            at = r.response_at + dt.timedelta(days=1, hours=rng.randint(1, 6))
+            _backdate(r, min(at, now - dt.timedelta(hours=3)))
+            reviewed += 1
+            if not accept and i == plan["accepted"]:  # the first returned one, sent again
+                principal = User.get((User.school == r.school_id) & (User.role == PRINCIPAL))
+                again = store_bytes(DEMO_PDF, f"bao-cao-bo-sung-{r.school.code.lower()}.pdf",
+                                    "application/pdf", principal)
+                resent = min(at + dt.timedelta(hours=20), now - dt.timedelta(hours=1))
+                (ResponseStep.insert(recipient=r.id, revision=directive.revision,
+                                     action="resubmitted", by=principal.id, at=resent,
+                                     comment="Nhà trường đã bổ sung số liệu theo góp ý.",
+                                     response_file=again).execute())
+                Recipient.update(response_state="resubmitted", response_at=resent,
+                                 response_file=again.id).where(Recipient.id == r.id).execute()
+        pending = list(Recipient.select(Recipient, School).join(School)
+                       .where(Recipient.directive == directive.id,
+                              Recipient.acknowledged_at.is_null(), Recipient.purpose == "act")
+                       .order_by(School.code))
+        for i, (r, (channel, reason)) in enumerate(zip(pending, plan.get("proxies", []))):
+            operations.acknowledge_for_school(officer, directive, r.school_id, channel, reason)
+            at = min(clock.to_utc(dt.datetime.combine(directive.deadline, dt.time(10, 30))),
+                     now - dt.timedelta(hours=5))
+            late = queries.is_late(directive.deadline, at)
+            Recipient.update(acknowledged_at=at, ack_late=late).where(
+                Recipient.id == r.id).execute()
+            Acknowledgement.update(at=at, late=late).where(
+                Acknowledgement.recipient == r.id).execute()
+            if i == 0:
+                principal = User.get((User.school == r.school_id) & (User.role == PRINCIPAL))
+                operations.confirm_proxy(principal, directive)
+                Recipient.update(proxy_confirmed_at=at + dt.timedelta(hours=2)).where(
+                    Recipient.id == r.id).execute()
+            proxied += 1
+    tallies.rebuild()
+    return f"{reviewed} responses reviewed, {proxied} acknowledged by the office"
+
+
+def _backdate(recipient, at):
+    """The review just made by the operation happened at `at`."""
+    (ResponseStep.update(at=at)
+     .where(ResponseStep.recipient == recipient.id,
+            ResponseStep.action.in_(["accepted", "returned"])).execute())
 
 
 def _remind_overdue(officer, directive, principals):
@@ -149,6 +234,39 @@ def _remind_overdue(officer, directive, principals):
                        "name": principals[r.school_id].full_name}]
                      if r.school_id in principals else [])}
         for r in pending]).execute()
+
+
+def _replay_schedule(now):
+    """The schedule demo's reminder history, made by the job itself: each step due before now
+    is sent at its own time (reminders.send_directive_due), when only the schools that had
+    acknowledged by then count as done, so a school that acknowledged before a step is not
+    reminded by it. Its notifications and audit entries are dated then."""
+    directive = Directive.get_or_none(Directive.number == SCHEDULE_DEMO,
+                                      Directive.status == "published")
+    if directive is None:
+        return "0 reminder steps"
+    acked = {r.id: r.acknowledged_at for r in
+             Recipient.select(Recipient.id, Recipient.acknowledged_at)
+             .where(Recipient.directive == directive.id, Recipient.acknowledged_at.is_null(False))}
+    at = schedule.reminder_time()
+    times = [clock.to_utc(dt.datetime.combine(schedule.step_day(directive, step), at))
+             + dt.timedelta(minutes=4) for step in sorted(directive.reminder_days)]
+    sent = 0
+    with database.atomic():
+        Recipient.update(acknowledged_at=None).where(
+            Recipient.id.in_(list(acked) or [0])).execute()
+        for when in [t for t in times if t <= now] + [None]:
+            for rid in [i for i, ack in acked.items() if when is None or ack < when]:
+                Recipient.update(acknowledged_at=acked.pop(rid)).where(
+                    Recipient.id == rid).execute()
+            if when is None:
+                break
+            notified = Notification.select(fn.MAX(Notification.id)).scalar() or 0
+            audited = AuditEntry.select(fn.MAX(AuditEntry.id)).scalar() or 0
+            sent += len(reminders.send_directive_due(directive, when)[schedule.SENT])
+            Notification.update(created_at=when).where(Notification.id > notified).execute()
+            AuditEntry.update(at=when).where(AuditEntry.id > audited).execute()
+    return f"{sent} reminder steps sent"
 
 
 def _confirmations(directive, share, published, now, rng):

@@ -5,9 +5,10 @@ list, the officer's and the observer's homes used to group on every request. Ins
 write of operations.py moves the counts in its own transaction:
 
 - `Directive.recipient_count / read_count / ack_count / late_count`: the schools that received
-  the directive, opened it, acknowledged its current revision, and of those, late;
-- `SchoolTally.received / acknowledged`: per school, its receipts of *published* directives and
-  how many of them it acknowledged, so rates by level and commune sum one row per school.
+  the directive to act on it, opened it, acknowledged its current revision, and of those, late;
+  `info_count` the schools that received it for information (counted nowhere else);
+- `SchoolTally.received / acknowledged`: per school, its receipts of *published* directives to
+  act on and how many of them it acknowledged, so rates by level and commune sum one row per school.
 
 Counts only ever move by increments under the row's lock (exact when two schools acknowledge at
 once); `rebuild()` recomputes them all from the recipients (migration 0080, the seeds, the
@@ -20,10 +21,14 @@ from ..db import database
 from ..models import Directive, Recipient, SchoolTally
 from .queries import count_if
 
+ACT = Recipient.purpose == "act"
+ACKED = Recipient.acknowledged_at.is_null(False)
 
-def published(directive_id, school_ids):
-    """A directive went out to `school_ids` (its recipients were just created)."""
-    Directive.update(recipient_count=len(school_ids)).where(
+
+def published(directive_id, school_ids, informed=0):
+    """A directive went out to `school_ids` to act on it, and to `informed` schools for
+    information (its recipients were just created)."""
+    Directive.update(recipient_count=len(school_ids), info_count=informed).where(
         Directive.id == directive_id).execute()
     rows = [{"school": sid, "received": 1, "acknowledged": 0} for sid in school_ids]
     for start in range(0, len(rows), 500):
@@ -34,9 +39,18 @@ def published(directive_id, school_ids):
 
 
 def read(directive_id, n=1):
+    """`n` schools that act on the directive opened it (operations count only those)."""
     if n:
         Directive.update(read_count=Directive.read_count + n).where(
             Directive.id == directive_id).execute()
+
+
+def read_at_school(directive_id, school_id):
+    """The school just opened the directive for the first time: counted if it acts on it."""
+    acts = Recipient.select(Recipient.id).where(
+        Recipient.directive == directive_id, Recipient.school == school_id, ACT)
+    Directive.update(read_count=Directive.read_count + 1).where(
+        Directive.id == directive_id, fn.EXISTS(acts)).execute()
 
 
 def acknowledged(directive_id, school_id, late):
@@ -49,7 +63,8 @@ def acknowledged(directive_id, school_id, late):
 
 def _acked_schools(directive_id):
     return (Recipient.select(Recipient.school)
-            .where(Recipient.directive == directive_id, Recipient.acknowledged_at.is_null(False)))
+            .where(Recipient.directive == directive_id, Recipient.acknowledged_at.is_null(False),
+                   ACT))
 
 
 def acknowledgements_reset(directive_id):
@@ -66,16 +81,17 @@ def withdrawn(directive_id):
         SchoolTally.school.in_(_acked_schools(directive_id))).execute()
     SchoolTally.update(received=SchoolTally.received - 1).where(
         SchoolTally.school.in_(Recipient.select(Recipient.school)
-                               .where(Recipient.directive == directive_id))).execute()
+                               .where(Recipient.directive == directive_id, ACT))).execute()
 
 
-def _count(*conditions):
-    """SQL: how many recipients of the outer row's directive meet `conditions`."""
+def _count(*conditions, purpose="act"):
+    """SQL: how many recipients of the outer row's directive (that act on it, or are informed
+    of it) meet `conditions`."""
     return (Recipient.select(fn.COUNT(Recipient.id))
-            .where(Recipient.directive == Directive.id, *conditions))
+            .where(Recipient.directive == Directive.id, Recipient.purpose == purpose,
+                   *conditions))
 
 
-ACKED = Recipient.acknowledged_at.is_null(False)
 
 
 def rebuild():
@@ -85,40 +101,45 @@ def rebuild():
             recipient_count=_count(), read_count=_count(Recipient.first_read_at.is_null(False)),
             ack_count=_count(ACKED),
             late_count=_count(ACKED, Recipient.ack_late == True),  # noqa: E712
+            info_count=_count(purpose="info"),
         ).execute()
         SchoolTally.delete().execute()
         SchoolTally.insert_from(
             Recipient.select(Recipient.school, fn.COUNT(Recipient.id), count_if(ACKED))
-            .join(Directive).where(Directive.status == "published").group_by(Recipient.school),
+            .join(Directive).where(Directive.status == "published", ACT)
+            .group_by(Recipient.school),
             [SchoolTally.school, SchoolTally.received, SchoolTally.acknowledged]).execute()
 
 
 def recounted():
     """The counts computed afresh from the recipients, in the shape of `kept()` (for tests
-    and checks): {"directives": {id: (total, read, acked, late)},
+    and checks): {"directives": {id: (total, read, acked, late, informed)},
     "schools": {school id: (received, acknowledged)}}."""
     directives = {
         row[0]: tuple(int(x or 0) for x in row[1:]) for row in
-        Directive.select(Directive.id, fn.COUNT(Recipient.id),
-                         count_if(Recipient.first_read_at.is_null(False)), count_if(ACKED),
-                         count_if(ACKED & (Recipient.ack_late == True)))  # noqa: E712
+        Directive.select(Directive.id, count_if(ACT),
+                         count_if(ACT & Recipient.first_read_at.is_null(False)),
+                         count_if(ACT & ACKED),
+                         count_if(ACT & ACKED & (Recipient.ack_late == True)),  # noqa: E712
+                         count_if(Recipient.purpose == "info"))
         .join(Recipient, JOIN.LEFT_OUTER, on=(Recipient.directive == Directive.id))
         .group_by(Directive.id).tuples()}
     schools = {
         row[0]: (int(row[1]), int(row[2] or 0)) for row in
         Recipient.select(Recipient.school, fn.COUNT(Recipient.id), count_if(ACKED))
-        .join(Directive).where(Directive.status == "published")
+        .join(Directive).where(Directive.status == "published", ACT)
         .group_by(Recipient.school).tuples()}
     return {"directives": directives, "schools": schools}
 
 
 def kept():
-    """The counts as kept: {"directives": {id: (total, read, acked, late)},
+    """The counts as kept: {"directives": {id: (total, read, acked, late, informed)},
     "schools": {school id: (received, acknowledged)}} (schools with no receipt left out)."""
-    directives = {d.id: (d.recipient_count, d.read_count, d.ack_count, d.late_count)
+    directives = {d.id: (d.recipient_count, d.read_count, d.ack_count, d.late_count,
+                         d.info_count)
                   for d in Directive.select(Directive.id, Directive.recipient_count,
                                             Directive.read_count, Directive.ack_count,
-                                            Directive.late_count)}
+                                            Directive.late_count, Directive.info_count)}
     schools = {t.school_id: (t.received, t.acknowledged) for t in SchoolTally.select()
                if t.received or t.acknowledged}
     return {"directives": directives, "schools": schools}

@@ -14,9 +14,11 @@ from ..access import (
     get_visible_or_404,
     is_office_staff,
     may_acknowledge,
+    may_acknowledge_for_school,
     may_confirm_personally,
     may_manage_directives,
     may_remind_readers,
+    may_review_responses,
     readers_per_school,
     sees_only_directive_rates,
     sees_readers,
@@ -35,20 +37,30 @@ from ..vocabulary import (
     STAFF,
 )
 from ..web import Pages, parse_id, redirect_to, render, wants_fragment
-from . import formats, operations, pdf, queries
+from . import formats, operations, pdf, queries, schedule
 from .forms import (
     BODY_MAX,
     MAX_CHOSEN,
     AcknowledgeForm,
     DirectiveForm,
+    ProxyAcknowledgeForm,
+    RespondForm,
+    ReviewForm,
     RevisionForm,
     school_ids,
 )
 from .vocabulary import (
+    CHANNEL_LABELS,
     FIELD_LABELS,
     INBOX_FILTERS,
     LEGEND,
+    PURPOSE_LABELS,
+    RESPONSE_FILTERS,
     RESPONSE_LABELS,
+    RESPONSE_STATE_CLASSES,
+    RESPONSE_STATE_LABELS,
+    RESPONSE_STEP_LABELS,
+    REVIEWED_KINDS,
     STATE_CLASSES,
     STATE_LABELS,
     STATES,
@@ -66,6 +78,13 @@ LABELS = {
     "levels": LEVEL_LABELS,
     "ownerships": OWNERSHIP_LABELS,
     "field_labels": FIELD_LABELS,
+    "purposes": PURPOSE_LABELS,
+    "channels": CHANNEL_LABELS,
+    "response_states": RESPONSE_STATE_LABELS,
+    "response_classes": RESPONSE_STATE_CLASSES,
+    "response_filters": RESPONSE_FILTERS,
+    "response_steps": RESPONSE_STEP_LABELS,
+    "reviewed_kinds": REVIEWED_KINDS,
 }
 
 
@@ -138,7 +157,7 @@ def _form_data(form):
     return {name: getattr(form, name).data for name in (
         "number", "title", "body", "signer", "issued_on", "deadline", "response_kind",
         "personal_confirmation", "audience_kind", "audience_levels", "audience_ownerships",
-        "audience_school_ids")}
+        "audience_school_ids", "info_levels", "info_codes", "reminder_days")}
 
 
 def _uploads():
@@ -196,6 +215,7 @@ def edit(directive_id):
     form = form_class(obj=directive) if request.method == "GET" else form_class()
     if request.method == "GET":
         form.audience_school_ids.data = [str(i) for i in directive.audience_school_ids or []]
+        form.info_codes.data = ", ".join(queries.school_codes(directive.info_school_ids))
     if request.form.get("action") == "preview":
         return _form_page(form, directive, revising=revising)
     if form.validate_on_submit():
@@ -358,9 +378,17 @@ def _detail_context(directive):
         "dissemination_choices": (
             list(queries.dissemination_activities(current_user, directive))
             if may_ack and recipient is not None and directive.response_kind == "disseminate"
-            and recipient.acknowledged_at is None else []),
+            and (recipient.acknowledged_at is None
+                 or recipient.response_state in ("", "returned")) else []),
         "may_manage": may_manage_directives(current_user),
         "may_ack": may_ack,
+        "reminder_schedule": schedule.context if office else None,
+        "respond_form": RespondForm(),
+        "respond_blocker": (queries.respond_blocker(current_user, directive, recipient)
+                            if may_ack and recipient is not None else None),
+        "response_steps_of": (queries.response_steps(recipient)
+                              if may_ack and recipient is not None
+                              and directive.response_kind in REVIEWED_KINDS else []),
         **LABELS,
     }
     if office and directive.status == "draft":
@@ -534,11 +562,143 @@ def directive_pdf(directive_id):
     return _pdf(lambda: pdf.directive_pdf(current_user, directive), pdf.filename(directive))
 
 
+# --- One school's receipt: acknowledging for it, reviewing its response (issue 14) ----------
+
+
+def _receipt_context(directive, school_id, **extra):
+    row = queries.tracking_row(current_user, directive, school_id)
+    if row is None:
+        abort(404)
+    context = {
+        "r": row, "history": list(queries.history(row)), "steps": queries.response_steps(row),
+        "confirmer": queries.proxy_confirmer(row),
+        "proxy_form": ProxyAcknowledgeForm(), "review_form": ReviewForm(),
+        "may_proxy": (may_acknowledge_for_school(current_user) and row.purpose == "act"
+                      and directive.status == "published" and row.acknowledged_at is None),
+        "may_review": (may_review_responses(current_user)
+                       and row.response_state in ("submitted", "resubmitted")),
+        **_tracking_context(directive),
+    }
+    context.update(extra)
+    return context
+
+
+@bp.get("/<int:directive_id>/schools/<int:school_id>")
+@allow(ADMIN, OFFICER)
+def receipt(directive_id, school_id):
+    """One school's receipt of a directive: its state, who acknowledged (the school, or an
+    officer on its behalf), its response and the response's history."""
+    directive = _visible(directive_id)
+    return render("directives/receipt.html", block="panel",
+                  **_receipt_context(directive, school_id))
+
+
+def _receipt_answer(directive, school_id, error, done, form_name=None, form=None):
+    """The receipt panel again (htmx), or the page after a redirect (plain browsers)."""
+    if not wants_fragment():
+        flash(error or done, "error" if error else "success")
+        return redirect_to(url_for(".receipt", directive_id=directive.id, school_id=school_id))
+    extra = {"panel_error": error, "panel_message": None if error else done}
+    if error and form_name:
+        extra[form_name] = form
+    return render("directives/receipt.html", block="panel", status=422 if error else 200,
+                  **_receipt_context(directive, school_id, **extra))
+
+
+@bp.post("/<int:directive_id>/schools/<int:school_id>/acknowledge")
+@allow(OFFICER)
+def acknowledge_for_school(directive_id, school_id):
+    directive = _visible(directive_id)
+    form = ProxyAcknowledgeForm()
+    error = None
+    if not form.validate_on_submit():
+        error = " ".join(e for errs in form.errors.values() for e in errs)
+    else:
+        try:
+            operations.acknowledge_for_school(current_user, directive, school_id,
+                                              form.channel.data, form.reason.data)
+        except operations.DirectiveError as exc:
+            error = str(exc)
+    return _receipt_answer(directive, school_id, error,
+                           _("Đã ghi nhận xác nhận thay nhà trường."), "proxy_form", form)
+
+
+@bp.post("/<int:directive_id>/schools/<int:school_id>/review")
+@allow(OFFICER)
+def review_response(directive_id, school_id):
+    directive = _visible(directive_id)
+    form = ReviewForm()
+    accept = request.form.get("decision") == "accept"
+    error = None
+    if not form.validate_on_submit() or request.form.get("decision") not in ("accept",
+                                                                             "return"):
+        error = " ".join(e for errs in form.errors.values() for e in errs) or _(
+            "Hãy chọn chấp nhận hay trả lại phản hồi.")
+    else:
+        try:
+            operations.review_response(current_user, directive, school_id, accept,
+                                       form.comment.data)
+        except operations.DirectiveError as exc:
+            error = str(exc)
+    done = (_("Đã chấp nhận phản hồi của nhà trường.") if accept
+            else _("Đã trả lại phản hồi cho nhà trường."))
+    return _receipt_answer(directive, school_id, error, done, "review_form", form)
+
+
+@bp.post("/<int:directive_id>/confirm-proxy")
+@allow(PRINCIPAL)
+def confirm_proxy(directive_id):
+    """The principal confirms the acknowledgement an officer recorded for the school."""
+    directive = _visible(directive_id)
+    error = None
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.confirm_proxy(current_user, directive)
+    except operations.DirectiveError as exc:
+        error = str(exc)
+    return _ack_panel_answer(directive, error, _("Nhà trường đã xác nhận lại."))
+
+
+@bp.post("/<int:directive_id>/respond")
+@allow(PRINCIPAL)
+def respond(directive_id):
+    """The school sends its response again after a return (or first, after an officer
+    acknowledged for it)."""
+    directive = _visible(directive_id)
+    form = RespondForm()
+    error = None
+    if not form.validate_on_submit():
+        error = " ".join(e for errs in form.errors.values() for e in errs)
+    else:
+        try:
+            operations.respond(current_user, directive, form.report.data,
+                               request.form.get("activity"), form.note.data)
+        except operations.DirectiveError as exc:
+            error = str(exc)
+    return _ack_panel_answer(directive, error, _("Đã gửi phản hồi đến Phòng."),
+                             respond_form=form)
+
+
+def _ack_panel_answer(directive, error, done, **forms):
+    if not wants_fragment():
+        flash(error or done, "error" if error else "success")
+        return redirect_to(url_for(".detail", directive_id=directive.id))
+    context = _detail_context(directive)
+    if error:
+        context.update(ack_error=error, **forms)
+    else:
+        context["ack_message"] = done
+    return render("directives/detail.html", block="ack_panel", status=422 if error else 200,
+                  **context)
+
+
 # --- Tracking -------------------------------------------------------------------------------
 
 
 def _filters():
-    filters = _args("state", "level", "ownership", "commune", "q", "sort", "dir")
+    filters = _args("state", "purpose", "response", "level", "ownership", "commune", "q", "sort",
+                    "dir")
     if filters.get("sort") not in queries.SORTS:
         filters["sort"] = queries.DEFAULT_SORT
     return filters
@@ -548,13 +708,15 @@ def _tracking_context(directive):
     return {"directive": directive, "action_form": EmptyForm(),
             "may_manage": may_manage_directives(current_user),
             "reminded_names": formats.reminded_names, "staff_share": queries.staff_share,
-            "linked_activity": queries.linked_activity, **LABELS}
+            "linked_activity": queries.linked_activity,
+            "reminder_schedule": schedule.context, **LABELS}
 
 
 def _tracking_total(counts, filters):
     """The rows the tracking list holds, when the state counts already say it (no filter but
     the state); None (count them) otherwise."""
-    if any(filters.get(name) for name in ("level", "ownership", "commune", "q")):
+    if any(filters.get(name) for name in ("purpose", "response", "level", "ownership",
+                                          "commune", "q")):
         return None
     state = filters.get("state")
     return counts[state] if state in STATES else counts["total"]

@@ -30,7 +30,7 @@ from ..access import (
 )
 from ..directives.queries import needs_action
 from ..incidents.workflow import OPEN_STATUSES
-from ..models import Directive, Incident, Notification, OutboxMessage
+from ..models import Directive, Incident, Notification, OutboxMessage, Recipient
 
 DUE_DAYS = 3
 LIMIT = 10  # directives listed per section; beyond, "and N more" with a link to the list
@@ -95,8 +95,9 @@ def _new_directives(user, since, until):
 
 
 def _school_deadlines(user, today):
-    """The directives the school has still to acknowledge: due in DUE_DAYS days, and overdue."""
-    pending = needs_action(user)
+    """The directives the school has still to acknowledge: due in DUE_DAYS days, and overdue
+    (those it receives for information have no deadline for it)."""
+    pending = needs_action(user).where(Recipient.purpose == "act")
     due = pending.where(Directive.deadline.between(today, today + dt.timedelta(days=DUE_DAYS)))
     overdue = pending.where(Directive.deadline < today).order_by(Directive.deadline.desc(),
                                                                    Directive.id)

@@ -113,5 +113,5 @@ def test_tracking_shows_when_and_to_whom_the_last_reminder_went(district, login_
     # The export says it too.
     text = officer.get(f"/directives/{overdue.id}/tracking.csv").data.decode("utf-8-sig")
     by_code = {r[0]: r for r in csv.reader(io.StringIO(text))}
-    assert by_code["THCS-NGUYENDU"][13] == when
-    assert by_code["THCS-NGUYENDU"][14] == "Hồ Thị Phó, Đỗ Minh Tuấn"  # Vietnamese order
+    assert by_code["THCS-NGUYENDU"][16] == when
+    assert by_code["THCS-NGUYENDU"][17] == "Hồ Thị Phó, Đỗ Minh Tuấn"  # Vietnamese order

@@ -1,4 +1,4 @@
-from district.directives import queries
+from district.directives import queries, tallies
 from district.models import Directive, Recipient, User
 from district.seeding import load_demo
 
@@ -17,3 +17,24 @@ def test_demo_seed_loads_a_realistic_mix_once(app):
         # Loading again adds nothing.
         assert "already present" in " ".join(load_demo())
         assert Directive.select().count() == 5
+
+
+def test_demo_shows_informed_schools_reviewed_responses_and_proxy_acknowledgements(app):
+    with app.app_context():
+        load_demo()
+        roster = Directive.get(Directive.number == "1302/PGDĐT-CTHSSV")
+        informed = Recipient.select().where(Recipient.directive == roster.id,
+                                            Recipient.purpose == "info")
+        assert informed.count() and not informed.where(
+            Recipient.acknowledged_at.is_null(False)).exists()
+        assert roster.info_count == informed.count()
+        report = Directive.get(Directive.number == "1318/PGDĐT-CTHSSV")
+        states = [r.response_state for r in Recipient.select().where(
+            Recipient.directive == report.id)]
+        assert states.count("accepted") == 3
+        assert states.count("returned") == 1 and states.count("resubmitted") == 1
+        proxies = list(Recipient.select().where(Recipient.directive == report.id,
+                                                Recipient.ack_proxy == True))  # noqa: E712
+        assert len(proxies) == 2
+        assert sum(1 for r in proxies if r.proxy_confirmed_at) == 1
+        assert tallies.kept() == tallies.recounted()

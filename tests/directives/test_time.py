@@ -87,7 +87,7 @@ def test_exports_write_local_times(app, district, at_local, due_on_31_12, login_
     book = openpyxl.load_workbook(io.BytesIO(
         officer.get(f"/directives/{due_on_31_12.id}/tracking.xlsx").data))
     rows = {row[0]: row for row in book.active.iter_rows(min_row=2, values_only=True)}
-    assert rows["MN-HOASEN"][8] == dt.datetime(2026, 12, 31, 23, 59)
+    assert rows["MN-HOASEN"][9] == dt.datetime(2026, 12, 31, 23, 59)
     text = officer.get(f"/directives/{due_on_31_12.id}/tracking.csv").data.decode("utf-8-sig")
     by_code = {r[0]: r for r in csv.reader(io.StringIO(text))}
-    assert by_code["MN-HOASEN"][8] == "31/12/2026 23:59"
+    assert by_code["MN-HOASEN"][9] == "31/12/2026 23:59"

@@ -273,9 +273,10 @@ def test_csv_export_has_bom_and_the_rows(district, login_as, make_directive):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][:2] == ["Mã trường", "Tên trường"]
     by_code = {r[0]: r for r in rows[1:]}
-    assert by_code["MN-HOASEN"][5] == "Đã xác nhận"
-    assert by_code["MN-HOASEN"][9] == "Trần Thị Lan" and by_code["MN-HOASEN"][10] == "Đã triển khai"
-    assert by_code["THCS-NGUYENDU"][5] == "Chưa đọc"
+    assert by_code["MN-HOASEN"][6] == "Đã xác nhận"
+    assert by_code["MN-HOASEN"][10] == "Trần Thị Lan"
+    assert by_code["MN-HOASEN"][12] == "Đã triển khai"
+    assert by_code["THCS-NGUYENDU"][6] == "Chưa đọc"
     assert AuditEntry.select().where(AuditEntry.action == "directive.export").count() == 1
 
 
@@ -288,8 +289,8 @@ def test_xlsx_export_has_header_frozen_panes_and_dates(district, login_as, make_
     assert sheet.freeze_panes == "C2"
     assert sheet["A1"].value == "Mã trường" and sheet["A1"].font.bold
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert isinstance(rows["MN-HOASEN"][8], dt.datetime)
-    assert rows["THCS-NGUYENDU"][8] is None
+    assert isinstance(rows["MN-HOASEN"][9], dt.datetime)
+    assert rows["THCS-NGUYENDU"][9] is None
     entry = AuditEntry.get(AuditEntry.action == "directive.export")
     assert entry.details["format"] == "xlsx"
 
@@ -390,8 +391,8 @@ def test_exports_keep_formula_like_notes_as_text(district, login_as, make_direct
     book = openpyxl.load_workbook(io.BytesIO(
         officer.get(f"/directives/{directive.id}/tracking.xlsx").data))
     header = [c.value for c in book.active[1]]
-    assert header[10:12] == ["Ghi chú", "Phản hồi"]
-    notes = [row[10] for row in book.active.iter_rows(min_row=2)]
+    assert header[12:14] == ["Ghi chú", "Phản hồi"]
+    notes = [row[12] for row in book.active.iter_rows(min_row=2)]
     typed = [c for c in notes if c.value and c.value.startswith("=")]
     assert [c.value for c in typed] == ['=HYPERLINK("http://x")']  # the note as typed,
     assert typed[0].data_type == "s"  # but text, never run as a formula
