@@ -6,7 +6,7 @@ more there are."""
 
 from .access import schools_visible_to
 from .models import School
-from .text import fold
+from .text import clean, fold
 
 
 def matching(user, q="", level="", ownership="", commune=""):
@@ -32,3 +32,14 @@ def first_matches(user, q, limit):
     schools = list(matching(user, q).limit(limit))
     total = matching(user, q).count() if len(schools) == limit else len(schools)
     return {"schools": schools, "total": total, "limit": limit}
+
+
+def picker(user, q, chosen_id, limit=20):
+    """What a school picker (templates/_partials/school_picker.html) shows: the school chosen
+    (an active one `user` may see, or None), what was typed, and the matches for it (None when
+    nothing was typed)."""
+    q = clean(q or "")[:100]
+    chosen = None
+    if chosen_id:
+        chosen = matching(user).where(School.id == chosen_id).first()
+    return {"q": q, "chosen": chosen, "found": first_matches(user, q, limit) if q else None}

@@ -331,3 +331,27 @@ def test_lists_page_with_their_filters_kept(district, login_as, make_school):
     assert text.count("Trường Tiểu học Bình An") == 25
     assert 'href="/admin/schools?page=2&amp;q=binh+an&amp;level=tieu_hoc&amp;status=active"' \
         in text
+
+
+def test_the_account_form_searches_the_school_instead_of_listing_them_all(district, login_as,
+                                                                          make_school):
+    for n in range(1, 24):
+        make_school(code=f"TH-TP{n}", name=f"Trường Tiểu học Tân Phú {n}")
+    admin = login_as(district.admin)
+    page = admin.get("/admin/users/new").get_data(as_text=True)
+    assert "Trường Tiểu học Tân Phú 1" not in page and 'name="school_q"' in page
+    assert 'value="" checked' in page  # "Không thuộc trường nào" until a school is chosen
+    found = admin.get("/admin/users/schools?school_q=tan+phu").get_data(as_text=True)
+    assert found.count('name="school_id" value="') == 21  # "no school" + 20 matches
+    assert "Có 23 trường khớp; hãy gõ thêm để thu hẹp." in found
+    # Without JavaScript, "Tìm trường" sends the form back with the matches, saving nothing.
+    searched = admin.post("/admin/users/new", data={
+        "username": "gv9.mn-hoasen", "full_name": "Phan Thị Ngọc Ánh", "role": "staff",
+        "school_q": "hoa sen", "find_school": "1"})
+    assert searched.status_code == 200 and "Trường Mầm non Hoa Sen" in searched.get_data(
+        as_text=True)
+    assert not User.select().where(User.username == "gv9.mn-hoasen").exists()
+    edit = admin.get(f"/admin/users/{district.staff.id}").get_data(as_text=True)
+    assert f'value="{district.preschool.id}" checked' in edit
+    for user in (district.officer, district.principal, district.observer):
+        assert login_as(user).get("/admin/users/schools?school_q=hoa").status_code == 404

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..forms import Form, choices
@@ -25,7 +25,8 @@ class UserForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)])
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=150)])
     role = SelectField(_l("Vai trò"), choices=choices(ROLE_LABELS))
-    school_id = SelectField(_l("Trường"), choices=[], validate_choice=False)
+    # Picked among the schools found by name or code (templates/_partials/school_picker.html).
+    school_id = HiddenField(_l("Trường"))
     email = StringField(_l("Thư điện tử"), validators=[Optional(), Email(), Length(max=200)])
     phone = StringField(_l("Điện thoại"), validators=[Length(max=40)])
 

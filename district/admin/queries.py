@@ -87,12 +87,6 @@ def audit_entries(user, actor="", action="", first=None, last=None):
     return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
-def active_schools():
-    """(id, name) of the schools an account may be attached to, in Vietnamese order."""
-    rows = School.select(School.id, School.name).where(School.active == True)  # noqa: E712
-    return [(s.id, s.name) for s in rows.order_by(School.name_key)]
-
-
 def failed_sign_ins(user, first=None, last=None):
     """Failed sign-ins counted per client address (newest first), never the names typed: one
     row per address with its count, how many of them named an account, and the first and last

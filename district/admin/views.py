@@ -5,6 +5,7 @@ from flask import Blueprint, Response, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import school_search
 from ..access import (
     account_requests_visible_to,
     allow,
@@ -15,12 +16,11 @@ from ..access import (
     schools_visible_to,
     users_visible_to,
 )
-from ..forms import choices
 from ..mail import outbox as mail_outbox
 from ..models import AccountRequest, School
 from ..tabular import FileRefused
 from ..vocabulary import ADMIN, LEVEL_LABELS, OFFICER, OWNERSHIP_LABELS, ROLE_LABELS
-from ..web import Pages, redirect_to, render
+from ..web import Pages, parse_id, redirect_to, render
 from . import formats, operations, queries
 from .forms import AuditFilterForm, SchoolForm, SchoolImportForm, UserForm
 from .values import AdminError
@@ -45,8 +45,9 @@ AUDIT_PAGE_SIZE = 50
 
 def _saved(form, write, field):
     """What `write()` returns for a valid submitted form, else None; a refused change is shown
-    on the form field it concerns (`field` when it names none)."""
-    if not form.validate_on_submit():
+    on the form field it concerns (`field` when it names none). The school picker's search
+    without JavaScript ("find_school") sends the form back unsaved."""
+    if "find_school" in request.form or not form.validate_on_submit():
         return None
     try:
         return write()
@@ -56,7 +57,8 @@ def _saved(form, write, field):
 
 
 def _status(form):
-    return 422 if form.is_submitted() else 200
+    """422 for a refused form; 200 for a first view and for the school picker's search."""
+    return 422 if form.is_submitted() and "find_school" not in request.form else 200
 
 
 # --- Schools ----------------------------------------------------------------------------------
@@ -137,10 +139,24 @@ def school_import():
 
 
 def _user_form(**kwargs):
-    form = UserForm(**kwargs)
-    form.school_id.choices = choices(queries.active_schools(),
-                                     blank=_("— Không thuộc trường nào —"))
-    return form
+    return UserForm(**kwargs)
+
+
+def _school_picker(form):
+    """The account's school: picked among the schools found by name or code, never from a list
+    of every school (district/school_search.py)."""
+    return school_search.picker(current_user, request.values.get("school_q", ""),
+                                parse_id(form.school_id.data))
+
+
+@bp.get("/users/schools")
+@allow(ADMIN)
+def user_schools():
+    """The schools matching what the admin typed in the account form's picker (htmx)."""
+    form = _user_form()
+    form.school_id.data = request.args.get("school_id", "")
+    return render("_partials/school_picker.html", "matches", picker=_school_picker(form),
+                  picker_field=form.school_id, picker_none=_("Không thuộc trường nào"))
 
 
 @bp.get("/users")
@@ -169,7 +185,7 @@ def user_new():
         return render("admin/user_created.html", user=saved,
                       password=saved.temporary_password, status=201)
     return render("admin/user_form.html", form=form, user=None, status=_status(form),
-                  **_account_flags(None))
+                  **_account_flags(None), picker=_school_picker(form))
 
 
 def _account_flags(user):
@@ -194,7 +210,7 @@ def user_edit(user_id):
         flash(_("Đã lưu thay đổi."), "success")
         return redirect_to(url_for(".users"))
     return render("admin/user_form.html", form=form, user=user, status=_status(form),
-                  **_account_flags(user))
+                  **_account_flags(user), picker=_school_picker(form))
 
 
 @bp.post("/users/<int:user_id>/active")

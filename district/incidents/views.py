@@ -11,10 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access, clock, school_search
-from ..access import allow, get_visible_or_404, incidents_visible_to, schools_visible_to
+from ..access import allow, get_visible_or_404, incidents_visible_to
 from ..files import UploadError, send_stored
-from ..models import IncidentAttachment, School
-from ..text import clean
+from ..models import IncidentAttachment
 from ..vocabulary import OBSERVER, OFFICER, PRINCIPAL, STAFF
 from ..web import Pages, parse_id, redirect_to, render, wants_fragment
 from . import operations, queries
@@ -137,35 +136,21 @@ def _report_form():
     return form
 
 
-def _chosen_school(form):
-    """The school an officer picked (an active school they may see), or None."""
-    school_id = parse_id(form.school_id.data)
-    if not school_id:
-        return None
-    return (schools_visible_to(current_user)
-            .where(School.id == school_id, School.active == True).first())  # noqa: E712
-
-
 def _school_of(form):
     if not access.may_choose_school(current_user):
         return current_user.school
-    school = _chosen_school(form)
+    school = _school_picker(form)["chosen"]
     if school is None:
         form.school_id.errors = [_("Chọn trường: gõ tên hoặc mã trường rồi chọn trong danh "
                                    "sách.")]
     return school
 
 
-# The most schools the picker of the report form lists for what was typed.
-PICKER_LIMIT = 20
-
-
 def _school_picker(form):
     """What the officer's school picker shows: the school chosen, and the schools matching
     what was typed (never the whole list)."""
-    q = clean(request.values.get("school_q", ""))[:100]
-    return {"q": q, "chosen": _chosen_school(form),
-            "found": school_search.first_matches(current_user, q, PICKER_LIMIT) if q else None}
+    return school_search.picker(current_user, request.values.get("school_q", ""),
+                                parse_id(form.school_id.data))
 
 
 def _report_page(form, status=200, **extra):
@@ -181,8 +166,8 @@ def schools():
     """The schools matching what the officer typed in the report form's picker (htmx)."""
     form = _report_form()
     form.school_id.data = request.args.get("school_id", "")
-    return render("incidents/_school_picker.html", "matches", picker=_school_picker(form),
-                  form=form)
+    return render("_partials/school_picker.html", "matches", picker=_school_picker(form),
+                  picker_field=form.school_id)
 
 
 @bp.route("/new", methods=["GET", "POST"])
