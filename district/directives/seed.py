@@ -29,8 +29,8 @@ from ..models import (
     User,
 )
 from ..vocabulary import PRINCIPAL, SCHOOL_ROLES, STAFF
-from .vocabulary import REVIEWED_KINDS
 from . import operations, queries, reminders, schedule, tallies
+from .vocabulary import REVIEWED_KINDS
 
 # The directive whose automatic reminders the demo shows (its deadline is past): its steps are
 # sent at their own times once its schools acknowledged (_replay_schedule), the last to come.
@@ -189,7 +189,8 @@ def _reviews_and_proxies(data, officer, now, rng):
                        .where(Recipient.directive == directive.id,
                               Recipient.acknowledged_at.is_null(), Recipient.purpose == "act")
                        .order_by(School.code))
-        for i, (r, (channel, reason)) in enumerate(zip(pending, plan.get("proxies", []))):
+        proxies = plan.get("proxies", [])[:len(pending)]
+        for i, (r, (channel, reason)) in enumerate(zip(pending, proxies, strict=False)):
             operations.acknowledge_for_school(officer, directive, r.school_id, channel, reason)
             at = min(clock.to_utc(dt.datetime.combine(directive.deadline, dt.time(10, 30))),
                      now - dt.timedelta(hours=5))
