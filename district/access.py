@@ -589,3 +589,103 @@ def readers_per_school(user):
 def may_remind_readers(user):
     """The principal reminds the school's people who have not confirmed yet."""
     return is_principal(user)
+
+
+# --- Safe-school reviews (issue 13) -----------------------------------------------------------
+
+from .models import ReviewAnswer, ReviewEvidence, ReviewRound, ReviewSubmission  # noqa: E402
+
+REVIEW_AGGREGATES = (ADMIN, OFFICER, OBSERVER)
+# A school's review may be changed (answered, submitted) in these states.
+REVIEW_EDITABLE = ("not_started", "draft", "returned")
+
+
+def review_rounds_visible_to(user):
+    """The office's people every round (the admin and the observer read its figures only); a
+    school the rounds it is in."""
+    if user.role in REVIEW_AGGREGATES:
+        return ReviewRound.select()
+    if user.role in SCHOOL_USERS:
+        own = (ReviewSubmission.select(ReviewSubmission.review_round)
+               .where(ReviewSubmission.school == user.school_id))
+        return ReviewRound.select().where(ReviewRound.id.in_(own))
+    return nothing(ReviewRound)
+
+
+def review_submissions_visible_to(user):
+    """A school's answers, actions and history: officers every school's, a school its own (the
+    principal answers, the staff read); the admin and the observer none (figures only)."""
+    if user.role == OFFICER:
+        return ReviewSubmission.select()
+    if user.role in SCHOOL_USERS:
+        return ReviewSubmission.select().where(ReviewSubmission.school == user.school_id)
+    return nothing(ReviewSubmission)
+
+
+def review_evidence_visible_to(user):
+    """Evidence files: as the submissions they belong to (never the admin's or observer's)."""
+    if user.role == OFFICER:
+        return ReviewEvidence.select()
+    if user.role in SCHOOL_USERS:
+        own = (ReviewSubmission.select(ReviewSubmission.id)
+               .where(ReviewSubmission.school == user.school_id))
+        answers = ReviewAnswer.select(ReviewAnswer.id).where(ReviewAnswer.submission.in_(own))
+        return ReviewEvidence.select().where(ReviewEvidence.answer.in_(answers))
+    return nothing(ReviewEvidence)
+
+
+def review_aggregates_scope(user):
+    """The submissions counted in a round's figures (counts by state, share met per group;
+    never a school's row): the office's people and the observer."""
+    if user.role in REVIEW_AGGREGATES:
+        return ReviewSubmission.select()
+    return nothing(ReviewSubmission)
+
+
+def sees_review_matrix(user):
+    """The office's matrix of schools by criteria groups, with its lists and export."""
+    return is_officer(user)
+
+
+def sees_only_review_aggregates(user):
+    """The admin and the observer: a round's figures, never a school's answers or evidence."""
+    return has_role(user, ADMIN, OBSERVER)
+
+
+def may_launch_round(user):
+    return is_officer(user)
+
+
+def may_answer(user, submission, review_round=None):
+    """The principal of the school answers, saves and submits while the review is the
+    school's to change (not started, draft, returned) and the round is open."""
+    review_round = review_round or submission.review_round
+    return (is_principal(user) and user.school_id == submission.school_id
+            and submission.state in REVIEW_EDITABLE and review_round.status == "open")
+
+
+def may_decide(user, submission):
+    """An officer accepts or returns a submitted review."""
+    return is_officer(user) and submission.state == "submitted"
+
+
+def may_close_action(user, submission, action):
+    """The principal closes an open improvement action of an accepted review."""
+    return (is_principal(user) and user.school_id == submission.school_id
+            and submission.state == "accepted" and action.closed_at is None)
+
+
+def sees_own_school_reviews(user):
+    """A school's people: the rounds list shows their school's reviews, a round opens their
+    school's review."""
+    return has_role(user, *SCHOOL_USERS)
+
+
+def may_remind_schools(user, review_round):
+    """An officer reminds the schools of an open round that still have to act."""
+    return is_officer(user) and review_round.status == "open"
+
+
+def may_edit_criteria(user):
+    """The office keeps its own copies of the criteria sets: its officers."""
+    return is_officer(user)

@@ -760,3 +760,174 @@ ALL_MODELS = [
     Dissemination,
     DirectiveConfirmation,
 ]
+
+
+# --- Safe-school reviews (issue 13) ----------------------------------------------------------
+
+
+class CriteriaSet(BaseModel):
+    """A set of criteria a school reviews itself against (reviews/criteria/*.json, copied here
+    when a round first uses it): named by its legal basis, versioned, for some school levels
+    ([] = every level). `own_drafting` says the office drafted it (wholly or in part, as its
+    description says); `derived_from` is the bundled set an office's own copy was made from.
+    A round keeps the set it was launched with: a new version is a new row. Migration 0150."""
+
+    code = CharField(max_length=40)
+    version = IntegerField(default=1)
+    name = CharField(max_length=300)
+    legal_basis = CharField(max_length=300, default="")
+    description = TextField(default="")
+    levels = JSONField(default=list)
+    own_drafting = BooleanField(default=False)
+    derived_from = ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("code", "version"), True),)
+
+
+class Criterion(BaseModel):
+    """One criterion of a set, in its group (`group_code`, `group_title`), with its legal basis
+    and the evidence expected."""
+
+    criteria_set = ForeignKeyField(CriteriaSet, backref="criteria", on_delete="RESTRICT")
+    group_code = CharField(max_length=16)
+    group_title = CharField(max_length=300)
+    code = CharField(max_length=16)
+    text = TextField()
+    legal_basis = CharField(max_length=300, default="")
+    evidence = TextField(default="")
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("criteria_set", "code"), True),)
+
+
+class ReviewRound(BaseModel):
+    """A review the office launched: its criteria, its schools (frozen into one ReviewSubmission
+    each at launch, the audience kept as for directives), its deadline, optionally the directive
+    it answers. The counts per state are kept by reviews/tallies.py in each write's
+    transaction."""
+
+    title = CharField(max_length=300)
+    title_search = CharField(max_length=400, default="")
+    criteria_set = ForeignKeyField(CriteriaSet, backref="+", on_delete="RESTRICT")
+    audience_kind = CharField(max_length=16, default="all")
+    audience_levels = JSONField(default=list)
+    audience_ownerships = JSONField(default=list)
+    audience_school_ids = JSONField(default=list)
+    deadline = DateField()
+    directive = ForeignKeyField(Directive, null=True, backref="+", on_delete="RESTRICT")
+    created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow, index=True)
+    status = CharField(max_length=16, default="open", index=True)
+    school_count = IntegerField(default=0)
+    not_started_count = IntegerField(default=0)
+    draft_count = IntegerField(default=0)
+    submitted_count = IntegerField(default=0)
+    returned_count = IntegerField(default=0)
+    accepted_count = IntegerField(default=0)
+    # The office last reminded the schools that still had to act, and how often.
+    reminders_count = IntegerField(default=0)
+    last_reminded_at = DateTimeField(null=True)
+
+
+class ReviewSubmission(BaseModel):
+    """One school's review in one round. `state`: not_started, draft, submitted, returned,
+    accepted (overdue is derived from the round's deadline). `version` is bumped by every write
+    (optimistic locking); `changed` says whether the answers changed since the last submission
+    (a returned review sent back unchanged is refused)."""
+
+    review_round = ForeignKeyField(ReviewRound, backref="submissions", on_delete="RESTRICT")
+    school = ForeignKeyField(School, backref="+", on_delete="RESTRICT")
+    state = CharField(max_length=16, default="not_started")
+    version = IntegerField(default=1)
+    changed = BooleanField(default=False)
+    started_at = DateTimeField(null=True)
+    submitted_at = DateTimeField(null=True)
+    submitted_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    submissions = IntegerField(default=0)
+    decided_at = DateTimeField(null=True)
+    decided_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    updated_at = DateTimeField(default=utcnow)
+    reminders_count = IntegerField(default=0)
+    last_reminded_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("review_round", "school"), True),
+            (("review_round", "state"), False),
+            (("school",), False),
+        )
+
+
+class ReviewAnswer(BaseModel):
+    """A school's answer to one criterion: verdict met, partly, not_met, na ("" not yet), its
+    comment, and the officer's comment when the review was returned."""
+
+    submission = ForeignKeyField(ReviewSubmission, backref="answers", on_delete="RESTRICT")
+    criterion = ForeignKeyField(Criterion, backref="+", on_delete="RESTRICT")
+    verdict = CharField(max_length=16, default="")
+    comment = TextField(default="")
+    return_comment = TextField(default="")
+    updated_at = DateTimeField(default=utcnow)
+    updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("submission", "criterion"), True),)
+
+
+class ReviewAction(BaseModel):
+    """The improvement action a criterion not met or partly met needs: what, who, by when;
+    closed by the school with its evidence."""
+
+    answer = ForeignKeyField(ReviewAnswer, unique=True, backref="+", on_delete="RESTRICT")
+    submission = ForeignKeyField(ReviewSubmission, backref="+", on_delete="RESTRICT")
+    what = TextField(default="")
+    who = CharField(max_length=200, default="")
+    due_on = DateField(null=True)
+    closed_at = DateTimeField(null=True)
+    closed_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    closing_note = TextField(default="")
+    closing_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("submission",), False), (("closed_at", "due_on"), False))
+
+
+class ReviewEvidence(BaseModel):
+    """A file that shows a criterion is met (checked by content); one taken off stays, inactive."""
+
+    answer = ForeignKeyField(ReviewAnswer, backref="evidence", on_delete="RESTRICT")
+    file = ForeignKeyField(StoredFile, unique=True, backref="+", on_delete="RESTRICT")
+    added_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    added_at = DateTimeField(default=utcnow)
+    active = BooleanField(default=True)
+
+
+class ReviewEvent(BaseModel):
+    """The history of a school's review: saved, submitted, returned, resubmitted, accepted,
+    action_closed; who and when. Never edited, never deleted."""
+
+    submission = ForeignKeyField(ReviewSubmission, backref="events", on_delete="RESTRICT")
+    actor = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    at = DateTimeField(default=utcnow)
+    kind = CharField(max_length=24)
+    note = TextField(default="")
+    details = JSONField(null=True)
+
+    class Meta:
+        indexes = ((("submission", "at"), False),)
+
+
+ALL_MODELS += [
+    CriteriaSet,
+    Criterion,
+    ReviewRound,
+    ReviewSubmission,
+    ReviewAnswer,
+    ReviewAction,
+    ReviewEvidence,
+    ReviewEvent,
+]

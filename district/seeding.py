@@ -18,7 +18,7 @@ from .models import ALL_MODELS, School, User
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 # Each feature with demo data has district/<feature>/seed.py with `load(seeds_dir) -> str`.
-FEATURE_SEEDERS = ("rosters", "directives", "incidents", "activities")
+FEATURE_SEEDERS = ("rosters", "directives", "incidents", "activities", "reviews")
 
 
 def is_empty():
