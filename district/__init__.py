@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # One blueprint package per feature; each has the same inner shape (docs/conventions.md).
 FEATURES = ("main", "auth", "notifications", "admin", "directives", "rosters", "incidents",
-            "activities", "reviews")
+            "activities", "reviews", "schools")
 
 
 def create_app(test_config=None):

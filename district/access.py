@@ -34,6 +34,10 @@ from .models import (
     Notification,
     OutboxMessage,
     Recipient,
+    ReviewAnswer,
+    ReviewEvidence,
+    ReviewRound,
+    ReviewSubmission,
     Roster,
     School,
     SchoolTally,
@@ -593,7 +597,6 @@ def may_remind_readers(user):
 
 # --- Safe-school reviews (issue 13) -----------------------------------------------------------
 
-from .models import ReviewAnswer, ReviewEvidence, ReviewRound, ReviewSubmission  # noqa: E402
 
 REVIEW_AGGREGATES = (ADMIN, OFFICER, OBSERVER)
 # A school's review may be changed (answered, submitted) in these states.
@@ -689,3 +692,38 @@ def may_remind_schools(user, review_round):
 def may_edit_criteria(user):
     """The office keeps its own copies of the criteria sets: its officers."""
     return is_officer(user)
+
+
+# --- Schools' pages and the periodic report (issue 13) ----------------------------------------
+
+# The school's page gathers directives, the roster, incidents and the review: the officers read
+# every school's, a principal their own school's. The admin (no incident content, no review
+# evidence, no roster) and the observer (counts only) have none; staff neither (the page is what
+# the head answers for, with incident counts staff may not have).
+SCHOOL_PAGE_READERS = (OFFICER, PRINCIPAL)
+# The office's periodic report: officers with exact counts, the observer with small incident
+# counts suppressed; the admin reads no incident figure.
+REPORT_READERS = (OFFICER, OBSERVER)
+
+
+def school_pages_visible_to(user):
+    """The schools whose page `user` may open: officers every school, a principal their own."""
+    if user.role == OFFICER:
+        return School.select()
+    if user.role == PRINCIPAL:
+        return School.select().where(School.id == user.school_id)
+    return nothing(School)
+
+
+def sees_school_list(user):
+    """The officers' list of schools with their figures (a principal is taken to their own
+    school's page)."""
+    return is_officer(user)
+
+
+def report_incidents_scope(user):
+    """The incidents counted (never a row) in the periodic report where no kept count exists
+    (by outcome, over the period): officers and the observer, as `incident_tallies_scope`."""
+    if user.role in INCIDENT_AGGREGATES:
+        return Incident.select()
+    return nothing(Incident)

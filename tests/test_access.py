@@ -119,6 +119,10 @@ def test_views_and_templates_never_test_roles_by_hand():
     ("observer", "incidents.index", False),
     ("staff", "main.help", True),
     ("officer", "nowhere.index", False),  # no such page: never offered
+    ("officer", "reports.index", True),
+    ("observer", "reports.index", True),
+    ("admin", "reports.index", False),
+    ("observer", "schools.page", False),
 ])
 def test_may_open_answers_from_the_declared_access(app, district, role, endpoint, expected):
     with app.test_request_context("/"):
