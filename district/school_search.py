@@ -9,20 +9,27 @@ from .models import School
 from .text import clean, fold
 
 
+def narrow(query, filters):
+    """`query` (of rows joined to School) narrowed the one way every list narrows schools:
+    `filters` {"q": part of the name typed without accents, or of the code; "level";
+    "ownership"; "commune"}, each optional."""
+    q = (filters.get("q") or "").strip()
+    if q:
+        query = query.where(School.name_search.contains(fold(q))
+                            | School.code.contains(q.upper()))
+    for column in (School.level, School.ownership, School.commune):
+        if filters.get(column.name):
+            query = query.where(column == filters[column.name])
+    return query
+
+
 def matching(user, q="", level="", ownership="", commune=""):
     """The active schools the user may see that match, in Vietnamese order of their names."""
     query = (schools_visible_to(user)
              .select(School.id, School.name, School.code, School.level, School.ownership,
                      School.commune)
              .where(School.active == True))  # noqa: E712
-    q = (q or "").strip()
-    if q:
-        query = query.where(School.name_search.contains(fold(q))
-                            | School.code.contains(q.upper()))
-    for column, value in ((School.level, level), (School.ownership, ownership),
-                          (School.commune, commune)):
-        if value:
-            query = query.where(column == value)
+    query = narrow(query, {"q": q, "level": level, "ownership": ownership, "commune": commune})
     return query.order_by(School.name_key, School.id)
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from peewee import JOIN, Case, fn
 
-from .. import charts, clock
+from .. import charts, clock, school_search
 from ..access import (
     activities_visible_to,
     activity_aggregates_scope,
@@ -303,13 +303,8 @@ def _per_school(scope, filters):
 
 def _schools(base, filters):
     query = base.where(School.active == True)  # noqa: E712
-    for name in ("level", "commune"):
-        if filters.get(name):
-            query = query.where(getattr(School, name) == filters[name])
-    if filters.get("q"):
-        query = query.where(School.name_search.contains(fold(filters["q"]))
-                            | School.code.contains(filters["q"].strip().upper()))
-    return query
+    return school_search.narrow(query, {name: filters.get(name) for name in (
+        "q", "level", "commune")})
 
 
 def _heads(counts_scope, year):

@@ -6,6 +6,7 @@ from flask_babel import format_datetime, gettext
 from flask_babel import gettext as _
 from peewee import JOIN, fn
 
+from .. import school_search
 from ..access import (
     TYPED_AT_SIGN_IN,
     account_requests_visible_to,
@@ -42,11 +43,7 @@ SCHOOL_STATUSES = ("active", "inactive", "all")
 
 
 def schools(user, q="", level="", status="active"):
-    query = schools_visible_to(user)
-    if q:
-        query = query.where(School.name_search.contains(fold(q)) | School.code.contains(q.upper()))
-    if level:
-        query = query.where(School.level == level)
+    query = school_search.narrow(schools_visible_to(user), {"q": q, "level": level})
     if status in ("active", "inactive"):
         query = query.where(School.active == (status == "active"))
     return query.order_by(School.name_key, School.id)

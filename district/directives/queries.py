@@ -399,11 +399,7 @@ def _tracking_filtered(query, directive, filters):
         query = query.where(ACT, Recipient.response_state == "")
     elif response in RESPONSE_STATES:
         query = query.where(Recipient.response_state == response)
-    for name in ("level", "ownership", "commune"):
-        if filters.get(name):
-            query = query.where(getattr(School, name) == filters[name])
-    if filters.get("q"):
-        query = query.where(School.name_search.contains(fold(filters["q"])))
+    query = school_search.narrow(query, filters)
     column = SORTS.get(filters.get("sort"), SORTS[DEFAULT_SORT])()
     order = column.desc() if filters.get("dir") == "desc" else column.asc()
     return query.order_by(order, School.name_key, Recipient.id)

@@ -5,7 +5,7 @@ answers: lists are paged, and what a page shows of its rows is fetched for those
 
 from peewee import JOIN, fn
 
-from .. import access, clock
+from .. import access, clock, school_search
 from ..models import (
     Criterion,
     Directive,
@@ -121,10 +121,7 @@ def matrix_query(user, review_round, filters, today=None):
         query = query.where(ReviewSubmission.state == state)
         if state in OPEN_STATES and today > review_round.deadline:
             query = query.where(ReviewSubmission.id == 0)  # they are overdue now
-    if filters.get("q"):
-        folded = fold(filters["q"])
-        query = query.where(School.name_search.contains(folded)
-                            | School.code.contains(filters["q"].upper()))
+    query = school_search.narrow(query, {"q": filters.get("q")})
     return query.order_by(School.name_key, School.id)
 
 

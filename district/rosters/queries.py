@@ -8,7 +8,7 @@ newest version, whatever its state.
 
 from peewee import JOIN, fn
 
-from .. import charts
+from .. import charts, school_search
 from ..access import (
     can_edit_roster,
     roster_aggregates_scope,
@@ -183,12 +183,7 @@ def coverage_query(user, filters):
         query = query.where(Roster.id.is_null())
     elif state in STATE_LABELS:
         query = query.where(Roster.state == state)
-    for name in ("level", "ownership", "commune"):
-        if filters.get(name):
-            query = query.where(getattr(School, name) == filters[name])
-    if filters.get("q"):
-        query = query.where(School.name_search.contains(fold(filters["q"]))
-                            | School.code.contains(filters["q"].strip().upper()))
+    query = school_search.narrow(query, filters)
     return query.order_by(School.name_key, School.id)
 
 

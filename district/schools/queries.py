@@ -15,7 +15,7 @@ import datetime as dt
 
 from peewee import JOIN, Case, fn
 
-from .. import access, clock
+from .. import access, clock, school_search
 from ..activities import years
 from ..activities.queries import head_total, share
 from ..activities.vocabulary import GROUPS, KIND_LABELS, STAFF_GROUPS
@@ -50,7 +50,7 @@ from ..reviews.queries import display_state
 from ..reviews.vocabulary import ACCEPTED, NEEDS_ACTION, STORED_STATES
 from ..rosters.vocabulary import STATES as ROSTER_STATES
 from ..rosters.vocabulary import VALID_STATES
-from ..text import fold, sort_key
+from ..text import sort_key
 from ..vocabulary import SCHOOL_LEVELS
 from .vocabulary import PERIOD_LABELS, SEMESTER_MONTHS, SORTS, WHOLE_YEAR
 
@@ -279,12 +279,7 @@ def school_list(user, filters, review_round=None):
                    on=((ReviewSubmission.school == School.id)
                        & (ReviewSubmission.review_round == round_id)))
              .where(School.active == True))  # noqa: E712
-    for name in ("level", "ownership", "commune"):
-        if filters.get(name):
-            query = query.where(getattr(School, name) == filters[name])
-    if filters.get("q"):
-        query = query.where(School.name_search.contains(fold(filters["q"]))
-                            | School.code.contains(filters["q"].strip().upper()))
+    query = school_search.narrow(query, filters)
     if filters.get("roster") == "none":
         query = query.where(Roster.id.is_null())
     elif filters.get("roster"):
