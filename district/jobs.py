@@ -80,6 +80,9 @@ SCHEDULED = (
     # Each directive's reminder steps, on their local day from REMINDER_TIME on.
     Scheduled("directives.reminders", "district.directives.reminders:send_due",
               every=dt.timedelta(minutes=15)),
+    # Each open review round's reminder steps, the same way (reminder_schedule.py).
+    Scheduled("reviews.reminders", "district.reviews.reminders:send_due",
+              every=dt.timedelta(minutes=15)),
 )
 
 

@@ -831,6 +831,9 @@ class ReviewRound(BaseModel):
     # The office last reminded the schools that still had to act, and how often.
     reminders_count = IntegerField(default=0)
     last_reminded_at = DateTimeField(null=True)
+    # Migration 0160: the automatic reminders, in days from the deadline (negative: before);
+    # empty: none (reminder_schedule.py, reviews/reminders.py).
+    reminder_days = JSONField(default=lambda: [-3, 0, 1, 3])
 
 
 class ReviewSubmission(BaseModel):
@@ -921,6 +924,22 @@ class ReviewEvent(BaseModel):
         indexes = ((("submission", "at"), False),)
 
 
+class ReviewReminderStep(BaseModel):
+    """One step of a review round's reminder schedule, for one deadline, done once (migration
+    0160), like ReminderStep for directives: sent (to `schools` schools, 0 when none was left
+    to remind) or skipped. The unique key decides which worker sends it."""
+
+    review_round = ForeignKeyField(ReviewRound, backref="+", on_delete="RESTRICT")
+    step = IntegerField()
+    deadline = DateField()
+    state = CharField(max_length=8)  # "sent" or "skipped"
+    at = DateTimeField(default=utcnow)
+    schools = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("review_round", "step", "deadline"), True),)
+
+
 ALL_MODELS += [
     CriteriaSet,
     Criterion,
@@ -930,4 +949,5 @@ ALL_MODELS += [
     ReviewAction,
     ReviewEvidence,
     ReviewEvent,
+    ReviewReminderStep,
 ]

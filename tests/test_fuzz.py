@@ -25,6 +25,8 @@ from district.db import database
 from district.directives import operations as directive_operations
 from district.incidents import operations as incident_operations
 from district.notifications.operations import notify
+from district.reviews import operations as review_operations
+from district.reviews import queries as review_queries
 from district.rosters import operations as roster_operations
 from tests.conftest import PASSWORD
 from tests.incidents.conftest import report_data
@@ -150,6 +152,10 @@ def world(app, district):
                 "summary": ""}, [directive.id], [{"user_id": district.staff.id}],
             activity_operations.checked_uploads({"attendance": [FileStorage(
                 io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), filename="ky-ten.pdf")]}))
+        review_round = review_operations.launch_round(district.officer, {
+            "title": "Rà soát học kỳ I", "criteria_code": "nd80-2017", "audience_kind": "all",
+            "deadline": today + dt.timedelta(days=14), "directive_id": None})
+        criterion = review_queries.round_criteria(review_round)[0]
         for user in district.by_role.values():
             notify([user], "fuzz", "Thông báo", "/")
     member = roster.members.first() if hasattr(roster, "members") else None
@@ -161,6 +167,8 @@ def world(app, district):
         "user_id": district.staff.id, "member_id": member.id, "roster_id": roster.id,
         "notification_id": 1, "request_id": 1, "kind": "csv", "filename": "js/app.js",
         "activity_id": activity.id, "token": "not-a-signed-token", "message_id": 1,
+        "round_id": review_round.id, "code": "nd80-2017", "criterion_id": criterion.id,
+        "action_id": 1, "evidence_id": 1,
     }
 
 

@@ -46,6 +46,7 @@ from .vocabulary import (
     CHANNEL_LABELS,
     EDITABLE,
     REPORT_KINDS,
+    REVIEW_ROUND_KIND,
     REVIEWED_KINDS,
 )
 
@@ -576,6 +577,42 @@ def review_response(user, directive, school_id, accept, comment):
         record(f"directive.response_{action}", target=directive,
                details={"school": school_id, "revision": directive.revision})
     return Recipient.get_by_id(recipient.id)
+
+
+def review_step(directive_id, school_id, actor, action, at, comment=""):
+    """The school's review in the round tied to a "review" directive is its response to it
+    (reviews/operations.py calls this inside each step's transaction): submitting it
+    acknowledges the directive if the school had not (late or not, by the deadline), and the
+    response follows the review: submitted, resubmitted, returned, accepted. Nothing for a
+    directive of another kind, withdrawn, or that the school receives for information."""
+    directive = Directive.get_or_none(Directive.id == directive_id)
+    if (directive is None or directive.response_kind != REVIEW_ROUND_KIND
+            or directive.status != "published"):
+        return
+    recipient = (Recipient.select().where(Recipient.directive == directive.id,
+                                          Recipient.school == school_id,
+                                          Recipient.purpose == "act").first())
+    if recipient is None:
+        return
+    changes = {"response_state": action}
+    if action in ("submitted", "resubmitted"):
+        changes["response_at"] = at
+        late = queries.is_late(directive.deadline, at)
+        won = (Recipient.update(acknowledged_at=at, acknowledged_by=actor.id,
+                                ack_revision=directive.revision, ack_late=late)
+               .where(Recipient.id == recipient.id, Recipient.acknowledged_at.is_null())
+               .execute())
+        if won:
+            Acknowledgement.create(recipient=recipient.id, revision=directive.revision, at=at,
+                                   by=actor.id, late=late)
+            tallies.acknowledged(directive.id, school_id, late)
+            first_read = Recipient.update(first_read_at=at, first_read_by=actor.id).where(
+                Recipient.id == recipient.id, Recipient.first_read_at.is_null()).execute()
+            if first_read:
+                tallies.read_at_school(directive.id, school_id)
+    Recipient.update(**changes).where(Recipient.id == recipient.id).execute()
+    ResponseStep.create(recipient=recipient.id, revision=directive.revision, action=action,
+                        by=actor.id, at=at, comment=comment)
 
 
 # --- Reminders ------------------------------------------------------------------------------

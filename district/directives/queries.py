@@ -42,6 +42,8 @@ from ..models import (
     Dissemination,
     Recipient,
     ResponseStep,
+    ReviewRound,
+    ReviewSubmission,
     Roster,
     School,
     SchoolTally,
@@ -57,6 +59,7 @@ from .vocabulary import (
     AUDIENCE_LABELS,
     PURPOSE_LABELS,
     RESPONSE_STATES,
+    REVIEW_ROUND_KIND,
     REVIEWED_KINDS,
     STATES,
     STATUS_LABELS,
@@ -302,6 +305,9 @@ def ack_blocker(user, directive, recipient):
         return _("Văn bản gửi nhà trường để biết: đọc là đủ, không cần xác nhận.")
     if recipient.acknowledged_at is not None:
         return _("Nhà trường đã xác nhận văn bản này.")
+    if directive.response_kind == REVIEW_ROUND_KIND:
+        return _("Văn bản này yêu cầu nộp bản tự rà soát trường học an toàn: nhà trường xác nhận "
+                 "văn bản khi nộp bản rà soát trong đợt rà soát của Phòng.")
     if directive.response_kind == "roster" and valid_roster_on_file(user.school_id) is None:
         return _("Văn bản này yêu cầu nhà trường có danh sách tổ tư vấn tâm lý hợp lệ. "
                  "Hãy cập nhật danh sách tổ tư vấn trước khi xác nhận.")
@@ -450,6 +456,21 @@ def response_steps(recipient):
                 .order_by(ResponseStep.at.desc(), ResponseStep.id.desc()))
 
 
+def review_of(directive, school_id):
+    """The school's self-assessment in the review round tied to the directive (a "review"
+    response), as {"round": id, "school": id, "state": ...}, or None."""
+    if directive.response_kind != REVIEW_ROUND_KIND:
+        return None
+    row = (ReviewSubmission.select(ReviewSubmission.review_round, ReviewSubmission.school,
+                                   ReviewSubmission.state)
+           .join(ReviewRound, on=(ReviewSubmission.review_round == ReviewRound.id))
+           .where(ReviewRound.directive == directive.id, ReviewSubmission.school == school_id)
+           .order_by(ReviewRound.id.desc()).first())
+    if row is None:
+        return None
+    return {"round": row.review_round_id, "school": row.school_id, "state": row.state}
+
+
 def proxy_confirmer(recipient):
     """Who of the school confirmed the acknowledgement an officer recorded for it."""
     if recipient.proxy_confirmed_by_id is None:
@@ -467,6 +488,9 @@ def respond_blocker(user, directive, recipient):
         return _("Văn bản đã bị thu hồi, không cần phản hồi.")
     if directive.response_kind not in REVIEWED_KINDS or recipient.purpose != "act":
         return _("Văn bản này không yêu cầu gửi phản hồi.")
+    if directive.response_kind == REVIEW_ROUND_KIND:
+        return _("Phản hồi văn bản này là bản tự rà soát của nhà trường: hãy nộp hoặc bổ sung "
+                 "trong đợt rà soát.")
     if recipient.acknowledged_at is None:
         return _("Hãy xác nhận văn bản trước: phản hồi được gửi cùng xác nhận.")
     if recipient.response_state in ("submitted", "resubmitted"):

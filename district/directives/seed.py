@@ -114,8 +114,8 @@ def _mix(directive, mix, published, now, rng, principals, staff):
         values = {"first_read_at": opened, "first_read_by": reader.id}
         # A directive to disseminate is acknowledged with the school's quán triệt, once the
         # activities are there (_disseminations).
-        acknowledge = (i < on_time + late and directive.response_kind != "disseminate"
-                       and r.purpose == "act")
+        acknowledge = (i < on_time + late and r.purpose == "act"
+                       and directive.response_kind not in ("disseminate", "review"))
         roster = None
         if acknowledge and directive.response_kind == "roster":
             roster = queries.valid_roster_on_file(r.school_id)

@@ -60,6 +60,7 @@ from .vocabulary import (
     RESPONSE_STATE_CLASSES,
     RESPONSE_STATE_LABELS,
     RESPONSE_STEP_LABELS,
+    REVIEW_ROUND_KIND,
     REVIEWED_KINDS,
     STATE_CLASSES,
     STATE_LABELS,
@@ -384,6 +385,8 @@ def _detail_context(directive):
         "may_ack": may_ack,
         "reminder_schedule": schedule.context if office else None,
         "respond_form": RespondForm(),
+        "review": (queries.review_of(directive, recipient.school_id)
+                   if recipient is not None and may_ack else None),
         "respond_blocker": (queries.respond_blocker(current_user, directive, recipient)
                             if may_ack and recipient is not None else None),
         "response_steps_of": (queries.response_steps(recipient)
@@ -576,7 +579,9 @@ def _receipt_context(directive, school_id, **extra):
         "may_proxy": (may_acknowledge_for_school(current_user) and row.purpose == "act"
                       and directive.status == "published" and row.acknowledged_at is None),
         "may_review": (may_review_responses(current_user)
+                       and directive.response_kind != REVIEW_ROUND_KIND
                        and row.response_state in ("submitted", "resubmitted")),
+        "review": queries.review_of(directive, school_id),
         **_tracking_context(directive),
     }
     context.update(extra)

@@ -67,7 +67,10 @@ RESPONSE_FILTERS = {
     "none": RESPONSE_STATE_LABELS[""],
 }
 # The kinds of directive whose response is sent and reviewed (an "ack" only asks acknowledging).
-REVIEWED_KINDS = ("roster", "report", "disseminate")
+# A "review" response is the school's self-assessment, sent and decided in its review round
+# (reviews/operations.py mirrors each step onto the receipt), not on the directive's pages.
+REVIEWED_KINDS = ("roster", "report", "disseminate", "review")
+REVIEW_ROUND_KIND = "review"
 RESPONSE_STEP_LABELS = {
     "submitted": _l("Nhà trường gửi phản hồi"),
     "resubmitted": _l("Nhà trường gửi lại phản hồi"),
@@ -91,6 +94,9 @@ RESPONSE_LABELS = {
     "report": _l("Xác nhận và nộp văn bản báo cáo"),
     # The school links the quán triệt activity that carried it out (activities feature).
     "disseminate": _l("Xác nhận và tổ chức quán triệt cho cán bộ, giáo viên, nhân viên"),
+    # The school's self-assessment in the office's review round tied to the directive
+    # (reviews feature): submitting it acknowledges the directive; the round decides on it.
+    "review": _l("Nộp bản tự rà soát trường học an toàn (theo đợt rà soát của Phòng)"),
 }
 STATUS_LABELS = {
     "draft": _l("Bản nháp"),

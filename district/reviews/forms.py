@@ -20,9 +20,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..directives.forms import CheckboxesField
+from ..directives.forms import CheckboxesField, ReminderDaysField
 from ..directives.vocabulary import AUDIENCE_LABELS
 from ..forms import Form, choices
+from ..reminder_schedule import DEFAULT_TEXT
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..web import parse_id
 from .vocabulary import VERDICT_LABELS
@@ -43,6 +44,10 @@ class LaunchForm(Form):
         DataRequired(message=_l("Nhập hạn nộp (ngày/tháng/năm)."))])
     directive_id = SelectField(_l("Thực hiện văn bản chỉ đạo (không bắt buộc)"), choices=[],
                                validate_choice=False)
+    # As typed; read by reminder_schedule.parse in operations.launch_round.
+    reminder_days = ReminderDaysField(_l("Lịch nhắc việc tự động (số ngày so với hạn)"),
+                                      validators=[Optional(), Length(max=200)],
+                                      default=DEFAULT_TEXT)
 
     def values(self):
         return {"title": self.title.data, "criteria_code": self.criteria_code.data,
@@ -54,7 +59,8 @@ class LaunchForm(Form):
                 "audience_school_ids": [parse_id(v) for v in self.audience_school_ids.data or []
                                         if parse_id(v)],
                 "deadline": self.deadline.data,
-                "directive_id": parse_id(self.directive_id.data) or None}
+                "directive_id": parse_id(self.directive_id.data) or None,
+                "reminder_days": self.reminder_days.data}
 
 
 def launch_form(**kwargs):

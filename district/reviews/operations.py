@@ -13,10 +13,12 @@ import datetime as dt
 
 from flask_babel import gettext as _
 
-from .. import clock
+from .. import clock, reminder_schedule
 from ..audit import record
 from ..db import database
+from ..directives import operations as directives
 from ..directives.queries import audience_query
+from ..directives.vocabulary import REVIEW_ROUND_KIND
 from ..files import UploadError, read_checked, store_bytes
 from ..i18n import N_
 from ..models import (
@@ -115,7 +117,8 @@ def launch_round(actor, values):
     """A new round: `values` has title, criteria_code, audience_kind, audience_levels,
     audience_ownerships, audience_school_ids, deadline (a date), directive_id (or None).
     Refused (ReviewError, nothing written): no title, an unknown set, a deadline in the past,
-    no school. Every school gets its review (not started); their principals are told."""
+    no school, a reminder schedule that cannot be read (`reminder_days`, as typed; None: the
+    default). Every school gets its review (not started); their principals are told."""
     title = clean(values.get("title") or "").strip()[:300]
     code = values.get("criteria_code") or ""
     deadline = values.get("deadline")
@@ -129,6 +132,10 @@ def launch_round(actor, values):
     elif deadline < clock.today():
         errors["deadline"] = _("Hạn nộp không thể ở quá khứ (hôm nay là %(today)s).",
                                today=clock.today().strftime("%d/%m/%Y"))
+    try:
+        reminder_days = reminder_schedule.parse(values.get("reminder_days"))
+    except reminder_schedule.ScheduleRefused as refused:
+        errors["reminder_days"] = str(refused)
     kind = values.get("audience_kind") or "all"
     audience = {"audience_kind": kind,
                 "audience_levels": list(values.get("audience_levels") or []) if kind == "filter"
@@ -149,6 +156,11 @@ def launch_round(actor, values):
                                           Directive.status == "published")
         if directive is None:
             errors["directive_id"] = _("Chọn một văn bản đã ban hành.")
+        elif directive.response_kind != REVIEW_ROUND_KIND:
+            errors["directive_id"] = _(
+                "Văn bản %(number)s không yêu cầu nộp bản tự rà soát: chỉ gắn đợt rà soát với "
+                "văn bản có yêu cầu phản hồi “Nộp bản tự rà soát trường học an toàn”.",
+                number=directive.number)
     if errors:
         raise ReviewError(errors)
     now = clock.utcnow()
@@ -157,7 +169,8 @@ def launch_round(actor, values):
         review_round = ReviewRound.create(
             title=title, title_search=fold(title), criteria_set=criteria_set, deadline=deadline,
             directive=directive, created_by=actor, created_at=now, status="open",
-            school_count=len(school_ids), not_started_count=len(school_ids), **audience)
+            school_count=len(school_ids), not_started_count=len(school_ids),
+            reminder_days=reminder_days, **audience)
         for start in range(0, len(school_ids), CHUNK):
             ReviewSubmission.insert_many([
                 {"review_round": review_round.id, "school": sid, "state": NOT_STARTED,
@@ -166,7 +179,8 @@ def launch_round(actor, values):
         record("review.launch", target=review_round, actor=actor, details={
             "title": title, "criteria_set": f"{criteria_set.code} v{criteria_set.version}",
             "deadline": deadline.isoformat(), "schools": len(school_ids),
-            "directive": directive.number if directive else None, **audience})
+            "directive": directive.number if directive else None,
+            "reminder_days": reminder_days, **audience})
         notify(_principals(school_ids), "review.launched",
                N_("Phòng mở đợt rà soát “%(title)s”; hạn nộp %(deadline)s."),
                f"/reviews/{review_round.id}", title=title,
@@ -352,6 +366,9 @@ def submit(actor, submission, expected_version):
         _event(submission, actor, kind, at=now)
         school = School.get_by_id(submission.school_id)
         review_round = ReviewRound.get_by_id(submission.review_round_id)
+        if review_round.directive_id:  # the review is the school's response to the directive
+            directives.review_step(review_round.directive_id, submission.school_id, actor,
+                                   kind, now)
         record({"submitted": "review.submit", "resubmitted": "review.resubmit"}[kind],
                target=submission,
                actor=actor, details={"round": review_round.id, "school": school.code})
@@ -400,6 +417,10 @@ def decide(actor, submission, expected_version, decision, comments, note=""):
                at=now)
         school = School.get_by_id(submission.school_id)
         review_round = ReviewRound.get_by_id(submission.review_round_id)
+        if review_round.directive_id:
+            directives.review_step(review_round.directive_id, submission.school_id, actor,
+                                   kind, now, "; ".join(f"{c}: {t}" for c, t in codes.items())
+                                   or note)
         record(f"review.{decision}", target=submission, actor=actor,
                details={"round": review_round.id, "school": school.code,
                         "criteria": sorted(codes), "note": note})
@@ -466,16 +487,20 @@ def record_download(actor, submission, stored, what):
 # --- Reminders -----------------------------------------------------------------------------------
 
 
-def remind(actor, review_round):
+def remind(actor, review_round, step=None, now=None):
     """Remind the principals of every school that still has to act (not started, draft,
     returned); returns how many schools. Each school's count of reminders and the round's last
-    reminder move with it."""
-    now = clock.utcnow()
+    reminder move with it. An automatic reminder (reviews/reminders.py: `actor` None, the
+    schedule's `step` and the job's `now`) is audited with its step, and with no school left
+    reminds none (0) instead of being refused."""
+    now = now or clock.utcnow()
     with database.atomic():
         waiting = (ReviewSubmission.select(ReviewSubmission.school)
                    .where(ReviewSubmission.review_round == review_round.id,
                           ReviewSubmission.state.in_(EDITABLE_STATES)))
         school_ids = [s.school_id for s in waiting]
+        if not school_ids and step is not None:
+            return 0
         if not school_ids:
             raise ReviewError({"remind": _("Mọi trường đã nộp: không có trường nào cần nhắc.")})
         ReviewSubmission.update(reminders_count=ReviewSubmission.reminders_count + 1,
@@ -486,7 +511,8 @@ def remind(actor, review_round):
                            last_reminded_at=now).where(
             ReviewRound.id == review_round.id).execute()
         record("review.remind", target=review_round, actor=actor,
-               details={"schools": len(school_ids)})
+               details={"schools": len(school_ids),
+                        **({"step": step} if step is not None else {})})
         notify(_principals(school_ids), "review.reminder",
                N_("Nhắc: trường chưa nộp bản tự rà soát “%(title)s”; hạn nộp %(deadline)s."),
                f"/reviews/{review_round.id}", title=review_round.title,

@@ -6,6 +6,7 @@ answers: lists are paged, and what a page shows of its rows is fetched for those
 from peewee import JOIN, fn
 
 from .. import access, clock, school_search
+from ..directives.vocabulary import REVIEW_ROUND_KIND
 from ..models import (
     Criterion,
     Directive,
@@ -328,9 +329,12 @@ def action_of(submission, action_id):
 
 
 def directive_choices(limit=50):
+    """The published directives whose required response is a self-assessment: a round tied to
+    one of them is the schools' response to it."""
     return [(d.id, f"{d.number} · {d.title[:80]}") for d in
             Directive.select(Directive.id, Directive.number, Directive.title)
-            .where(Directive.status == "published")
+            .where(Directive.status == "published",
+                   Directive.response_kind == REVIEW_ROUND_KIND)
             .order_by(Directive.issued_on.desc(), Directive.id.desc()).limit(limit)]
 
 

@@ -12,6 +12,7 @@ import random
 
 from .. import clock
 from ..audit import record
+from ..directives import operations as directives
 from ..files import store_bytes
 from ..models import (
     Directive,
@@ -174,6 +175,13 @@ def _under_way(demo, spec):
                        details={"comments": {code: spec["return_comment"]}})
         elif state == ACCEPTED:
             demo.event(submission, demo.officer, "accepted", started + dt.timedelta(days=4), 9)
+        if directive is not None:  # the review is the school's response to the directive
+            directives.review_step(directive.id, school.id, principal, "submitted",
+                                   fields["submitted_at"])
+            if state in (RETURNED, ACCEPTED):
+                directives.review_step(directive.id, school.id, demo.officer, state,
+                                       fields["decided_at"],
+                                       spec["return_comment"] if state == RETURNED else "")
     return review_round
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, clock
+from .. import access, clock, reminder_schedule
 from ..access import (
     ADMIN,
     OBSERVER,
@@ -25,7 +25,7 @@ from ..forms import choices
 from ..models import Criterion, StoredFile
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..web import Pages, parse_id, redirect_to, render, wants_fragment
-from . import criteria, operations, queries
+from . import criteria, operations, queries, reminders
 from .formats import XLSX_MIME
 from .forms import DecideForm, answer_form, close_form, launch_form
 from .vocabulary import (
@@ -95,7 +95,10 @@ def _launch_choices(form):
 
 def _launch_page(form, status=200):
     return render("reviews/form.html", "form", form=form, sets=criteria.available(),
-                  audiences=AUDIENCE_LABELS, status=status, **_words())
+                  audiences=AUDIENCE_LABELS, status=status,
+                  schedule_limits={"limit": reminder_schedule.LIMIT,
+                                   "steps": reminder_schedule.MAX_STEPS,
+                                   "default": reminder_schedule.DEFAULT_TEXT}, **_words())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -217,7 +220,8 @@ def detail(round_id):
         not_submitted=queries.not_submitted(current_user, review_round),
         overdue_count=overdue_count, overdue=overdue,
         may_export=access.sees_review_matrix(current_user),
-        may_remind=access.may_remind_schools(current_user, review_round), **_words())
+        may_remind=access.may_remind_schools(current_user, review_round),
+        reminder_schedule=reminders.context, **_words())
 
 
 @bp.post("/<int:round_id>/remind")

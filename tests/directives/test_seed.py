@@ -6,7 +6,7 @@ from district.seeding import load_demo
 def test_demo_seed_loads_a_realistic_mix_once(app):
     with app.app_context():
         report = load_demo()
-        assert any(line.startswith("directives: 5 loaded") for line in report)
+        assert any(line.startswith("directives: 6 loaded") for line in report)
         main = Directive.get(Directive.number == "1256/PGDĐT-CTHSSV")
         assert "111" in main.body and "31/2017/TT-BGDĐT" in main.body and "18/CT-TTg" in main.body
         assert main.status == "published"
@@ -16,7 +16,7 @@ def test_demo_seed_loads_a_realistic_mix_once(app):
         assert {d.status for d in Directive.select()} == {"draft", "published", "withdrawn"}
         # Loading again adds nothing.
         assert "already present" in " ".join(load_demo())
-        assert Directive.select().count() == 5
+        assert Directive.select().count() == 6
 
 
 def test_demo_shows_informed_schools_reviewed_responses_and_proxy_acknowledgements(app):

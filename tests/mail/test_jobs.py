@@ -29,7 +29,7 @@ def test_jobs_run_sends_what_is_due_and_exits(district, addresses, runner, smtp)
     assert sorted(r for m in smtp.received for r in m.rcpt_tos) == sorted(
         [addresses["ht.mn-hoasen"], addresses["chuyenvien1"]])
     assert {j.name for j in Job.select()} == {"mail.digest", "mail.purge",
-                                              "directives.reminders"}
+                                              "directives.reminders", "reviews.reminders"}
     again = runner.invoke(args=["jobs", "run"])
     assert again.exit_code == 0 and "mail: 0" in again.output
     assert len(smtp.received) == 2

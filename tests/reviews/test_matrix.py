@@ -138,7 +138,7 @@ def test_the_round_names_the_directive_it_answers(district, login_as, make_round
         district.officer, {"number": "1256/PGDĐT-CTHSSV", "title": "Về việc rà soát",
                            "body": "", "signer": "", "issued_on": clock.today(),
                            "deadline": clock.today() + dt.timedelta(days=5),
-                           "response_kind": "ack", "audience_kind": "all"}))
+                           "response_kind": "review", "audience_kind": "all"}))
     review_round = make_round(directive_id=directive.id)
     page = login_as(district.officer).get(f"/reviews/{review_round.id}").get_data(as_text=True)
     assert "1256/PGDĐT-CTHSSV" in page.split('id="round-directive"')[1].split("</dd>")[0]
