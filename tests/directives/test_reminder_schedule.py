@@ -5,12 +5,10 @@ are reminded, once per step whoever runs the job and however often, never a scho
 done it; steps whose day passed while nobody could send them are skipped, not sent at once."""
 
 import datetime as dt
-import threading
 
 import pytest
 
 from district import clock
-from district.db import database
 from district.directives import operations, reminders, schedule
 from district.mail import compose
 from district.models import (
@@ -24,6 +22,7 @@ from district.models import (
     ReminderStep,
     User,
 )
+from tests.concurrency import at_once
 
 from .conftest import htmx
 
@@ -182,25 +181,7 @@ def test_the_worker_runs_it_every_quarter_of_an_hour(app, district, directive, d
 
 def test_two_workers_at_once_send_a_step_once(app, district, directive, deadline):
     now = local(deadline, 8, 5, days=-3)
-    errors = []
-
-    def worker():
-        try:
-            with app.app_context():
-                database.connect(reuse_if_open=True)
-                try:
-                    reminders.send_due(now)
-                finally:
-                    database.close()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    assert at_once(app, lambda: reminders.send_due(now)) == []
     assert len(reminded()) == 2
     assert steps_of(directive) == {-3: ("sent", 2)}
     assert DirectiveReminder.select().count() == 2

@@ -5,16 +5,15 @@ nothing to say sends nothing."""
 
 import datetime as dt
 import re
-import threading
 
 import pytest
 
 from district import clock, jobs
 from district.clock import utcnow
-from district.db import database
 from district.directives import operations as directives
 from district.incidents import operations as incidents
 from district.models import Incident, Job, OutboxMessage, User
+from tests.concurrency import at_once
 from tests.mail.conftest import CHILD, SITE
 from tests.mail.helpers import everything, header, html_part, text_part
 
@@ -82,25 +81,7 @@ def test_the_digest_is_gathered_once_a_day_at_seven_local_time(
 
 def test_two_workers_at_seven_gather_the_digest_once(app, district, addresses, local):
     now = local(2030, 1, 15, 7, 5)
-    errors = []
-
-    def worker():
-        try:
-            with app.app_context():
-                database.connect(reuse_if_open=True)
-                try:
-                    jobs.run_due(now=now)
-                finally:
-                    database.close()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    assert at_once(app, lambda: jobs.run_due(now=now)) == []
     assert Job.get(Job.name == "mail.digest").runs == 1
     assert digests().count() == 4
 

@@ -6,12 +6,10 @@ however often, never a school that submitted or was accepted; steps whose day pa
 nobody could send them are skipped."""
 
 import datetime as dt
-import threading
 
 import pytest
 
 from district import clock, jobs
-from district.db import database
 from district.models import (
     AuditEntry,
     Notification,
@@ -22,6 +20,7 @@ from district.models import (
     User,
 )
 from district.reviews import operations, reminders
+from tests.concurrency import at_once
 from tests.reviews.conftest import criteria_of, fresh, launch_values, submission_of
 
 
@@ -164,25 +163,7 @@ def test_each_step_is_sent_once_on_its_day_from_reminder_time(
 
 def test_two_workers_at_once_send_a_step_once(app, district, review_round, deadline):
     now = local(deadline, 8, 5, days=-3)
-    errors = []
-
-    def worker():
-        try:
-            with app.app_context():
-                database.connect(reuse_if_open=True)
-                try:
-                    reminders.send_due(now)
-                finally:
-                    database.close()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    assert at_once(app, lambda: reminders.send_due(now)) == []
     assert len(reminded()) == 2
     assert steps_of(review_round) == {-3: ("sent", 2)}
     assert AuditEntry.select().where(AuditEntry.action == "review.remind").count() == 1
