@@ -74,6 +74,9 @@ def test_schools_of_a_level_receive_it_for_information_and_are_never_overdue(
 
     tracking = officer.get(f"/directives/{directive.id}/tracking").get_data(as_text=True)
     assert 'id="count-info">1<' in tracking and "trường nhận để biết" in tracking
+    detail = officer.get(f"/directives/{directive.id}").get_data(as_text=True)
+    assert "<strong>0/1</strong>" in detail
+    assert '<span id="detail-info">1 trường nhận để biết</span>' in detail
 
 
 def test_an_informed_school_is_never_reminded(district, make_directive, today):
@@ -225,6 +228,8 @@ def test_a_report_is_returned_resubmitted_and_accepted(app, district, login_as,
     assert counts["responses"]["returned"] == 1 and counts["responses"]["waiting"] == 0
     assert list(tracking_csv(officer, directive, response="returned")) == ["MN-HOASEN"]
     assert tracking_csv(officer, directive, response="waiting") == {}
+    assert 'id="detail-waiting"' not in officer.get(f"/directives/{directive.id}").get_data(
+        as_text=True)
 
     principal = login_as(district.principal)
     page = principal.get(f"/directives/{directive.id}").get_data(as_text=True)
@@ -242,6 +247,8 @@ def test_a_report_is_returned_resubmitted_and_accepted(app, district, login_as,
     assert notified(district.officer, "directive.response_resubmitted") == 1
     tracking = officer.get(f"/directives/{directive.id}/tracking").get_data(as_text=True)
     assert "bao-cao-bo-sung.pdf" in tracking and "Đã gửi lại, chờ xem xét" in tracking
+    detail = officer.get(f"/directives/{directive.id}").get_data(as_text=True)
+    assert ">1 phản hồi chờ xem xét</a>" in detail
 
     accepted = officer.post(f"{url}/review", data={"decision": "accept"}, headers=htmx())
     assert accepted.status_code == 200
