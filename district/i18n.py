@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from flask import has_request_context, session
-from flask_babel import Babel, format_date, format_datetime
+from flask_babel import Babel
 from flask_login import current_user
 
 from . import clock
@@ -42,6 +42,19 @@ def translation_directories():
     return ";".join(str(p) for p in sorted(TRANSLATIONS_ROOT.glob("*")) if p.is_dir())
 
 
+# Dates and times are shown in fixed numeric forms (dd/mm/yyyy, HH:mm), the same in every
+# language, so they are written directly rather than through Babel's pattern machinery (a list
+# page formats hundreds of them). Times are stored as naive UTC and shown in the office's zone.
+
+
+def _local(value):
+    return value.astimezone(clock.zone()) if value.tzinfo else clock.to_local(value)
+
+
+def _day(value):
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
 def fmt_date(value):
     if not value:
         return ""
@@ -51,17 +64,24 @@ def fmt_date(value):
         except ValueError:
             return value
     if isinstance(value, dt.datetime):
-        return format_datetime(value, "dd/MM/yyyy")
-    return format_date(value, "dd/MM/yyyy")
+        value = _local(value)
+    return _day(value)
 
 
 def fmt_datetime(value):
-    return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
+    if not value:
+        return ""
+    local = _local(value)
+    return f"{_day(local)} {local.hour:02d}:{local.minute:02d}"
 
 
 def fmt_iso_local(value):
     """For <time datetime=...>: the local time in ISO form."""
-    return format_datetime(value, "yyyy-MM-dd'T'HH:mm") if value else ""
+    if not value:
+        return ""
+    local = _local(value)
+    return (f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+            f"T{local.hour:02d}:{local.minute:02d}")
 
 
 def init_app(app):

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from district import clock
 
 
@@ -55,3 +57,29 @@ def test_pages_show_times_in_the_configured_zone(app):
     app.config["TIMEZONE"] = "Asia/Tokyo"  # UTC+9, two hours ahead of Hanoi
     with app.test_request_context("/"):
         assert fmt_datetime(dt.datetime(2026, 12, 1, 0, 30)) == "01/12/2026 09:30"
+
+
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "Europe/Paris", "America/New_York"])
+def test_dates_and_times_are_written_as_babel_writes_them_in_the_offices_zone(app, zone):
+    """The |date, |datetime and |isotime filters write dd/MM/yyyy and HH:mm directly (a list
+    page formats hundreds): exactly what Babel's patterns give, in the office's zone, across
+    midnight, summer time changes and the turn of the year."""
+    from flask_babel import format_date, format_datetime
+
+    from district.i18n import fmt_date, fmt_datetime, fmt_iso_local
+
+    app.config["TIMEZONE"] = zone
+    moments = [dt.datetime(2026, 12, 31, 16, 59), dt.datetime(2026, 12, 31, 17, 0),
+               dt.datetime(2027, 3, 28, 0, 59), dt.datetime(2027, 3, 28, 1, 0),
+               dt.datetime(2027, 3, 14, 6, 30), dt.datetime(2027, 11, 7, 5, 59),
+               dt.datetime(2026, 1, 1, 0, 0)]
+    with app.test_request_context("/"):
+        for moment in moments:
+            assert fmt_datetime(moment) == format_datetime(moment, "dd/MM/yyyy HH:mm")
+            assert fmt_date(moment) == format_datetime(moment, "dd/MM/yyyy")
+            assert fmt_iso_local(moment) == format_datetime(moment, "yyyy-MM-dd'T'HH:mm")
+            assert fmt_date(moment.date()) == format_date(moment.date(), "dd/MM/yyyy")
+        assert fmt_date(dt.date(999, 5, 6)) == format_date(dt.date(999, 5, 6), "dd/MM/yyyy")
+        assert fmt_date("2026-02-03") == "03/02/2026" and fmt_date("không phải ngày") == (
+            "không phải ngày")
+        assert fmt_datetime(None) == fmt_date(None) == fmt_iso_local(None) == ""
