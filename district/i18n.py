@@ -9,9 +9,11 @@ translated still shows correct Vietnamese; tests check the English catalogue is 
 import datetime as dt
 from pathlib import Path
 
-from flask import has_request_context, session
-from flask_babel import Babel
+from flask import g, has_app_context, has_request_context, session
+from flask_babel import Babel, Domain
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from . import clock
 
@@ -75,6 +77,14 @@ def fmt_datetime(value):
     return f"{_day(local)} {local.hour:02d}:{local.minute:02d}"
 
 
+def fmt_time_day(value):
+    """The time, then the day (a sentence's "lúc 14:05 30/11/2026")."""
+    if not value:
+        return ""
+    local = _local(value)
+    return f"{local.hour:02d}:{local.minute:02d} {_day(local)}"
+
+
 def fmt_iso_local(value):
     """For <time datetime=...>: the local time in ISO form."""
     if not value:
@@ -84,11 +94,56 @@ def fmt_iso_local(value):
             f"T{local.hour:02d}:{local.minute:02d}")
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, with the request's translations found once and kept for the
+    request (Flask-Babel finds them again on every message: a page translates hundreds). The
+    copy kept belongs to the locale it was found for, so `force_locale` (mail in the recipient's
+    language) and `refresh` (the locale changed) find theirs again."""
+
+    def get_translations(self):
+        if has_app_context():
+            context = getattr(g, "_flask_babel", None)
+            if context is not None:
+                kept = context.__dict__.get("district_translations")
+                if kept is not None and kept[0] is context.__dict__.get("babel_locale"):
+                    return kept[1]
+        found = super().get_translations()
+        if has_app_context():
+            context = g._flask_babel  # made by the lookup above
+            context.district_translations = (context.__dict__.get("babel_locale"), found)
+        return found
+
+
+# Templates call these (`_()`, `gettext()`, `ngettext()`) with the same meaning as Jinja's
+# "newstyle" gettext (escaping, %-formatting with the keywords), straight to the request's
+# translations.
+
+
+@pass_context
+def template_gettext(context, message, **variables):
+    text = babel.domain_instance.get_translations().ugettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables if variables or "%" in text else text
+
+
+@pass_context
+def template_ngettext(context, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    text = babel.domain_instance.get_translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
     # Times are shown in the office's zone: the one TIMEZONE setting (district/clock.py).
     babel.init_app(app, locale_selector=select_locale,
                    timezone_selector=lambda: clock.zone().key)
+    babel.domain_instance = RequestDomain()
+    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext,
+                                 ngettext=template_ngettext)
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["isotime"] = fmt_iso_local
