@@ -97,10 +97,19 @@ class Prepared:
         return database.execute_sql(sql, params)
 
     def first(self, **values):
-        """The first row as a model instance (the query's model), or None."""
+        """The first row as a model instance (the query's model, whose own columns the query
+        selects, in order), or None. Built as peewee builds a row of a raw query, without
+        setting up a cursor wrapper for one row."""
         query = self._compiled()[0]
         sql, params = self.params(values)
-        return next(iter(query.model.raw(sql, *params)), None)
+        row = database.execute_sql(sql, params).fetchone()
+        if row is None:
+            return None
+        data = {field.name: field.python_value(value)
+                for field, value in zip(query._returning, row, strict=True)}
+        instance = query.model(__no_default__=1, **data)
+        instance._dirty.clear()
+        return instance
 
 
 def is_postgres(db=None):

@@ -210,7 +210,7 @@ def init_app(app):
     def can(endpoint, **values):
         """True when the signed-in user may open `endpoint` (its declared access): menus and
         links ask this instead of repeating role lists. Unknown endpoints are False."""
-        return may_open(current_user, endpoint)
+        return may_open(current_user._get_current_object(), endpoint)  # one lookup, not three
 
     @app.template_global()
     def unread_notifications():
