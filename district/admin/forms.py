@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..forms import Form, choices
+from ..forms import Form, Select, choices
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS, ROLE_LABELS
 
 
@@ -38,6 +38,6 @@ class AuditFilterForm(Form):
     actor = StringField(_l("Người thực hiện"), validators=[Optional()])
     # A code or a group's prefix (admin.queries.audit_action_choices); any other value finds
     # nothing, never an error.
-    action = SelectField(_l("Thao tác"), choices=[], validate_choice=False)
+    action = SelectField(_l("Thao tác"), choices=[], validate_choice=False, widget=Select())
     date_from = DateField(_l("Từ ngày"), validators=[Optional()])
     date_to = DateField(_l("Đến ngày"), validators=[Optional()])

@@ -2,7 +2,7 @@
 Each list is one query for its rows (schools and users joined, never one query per row) and
 one count."""
 
-from flask_babel import format_datetime, gettext
+from flask_babel import get_locale, gettext
 from flask_babel import gettext as _
 from peewee import JOIN, fn
 
@@ -17,6 +17,7 @@ from ..access import (
     users_visible_to,
 )
 from ..clock import day_range
+from ..i18n import fmt_time_day
 from ..models import (
     AccountRequest,
     AuditEntry,
@@ -212,19 +213,25 @@ def audit_rows(user, entries):
             target = _("(không rõ)")
         text = gettext(sentence, actor=actor, target=target)
         details, hidden = audit_details(user, e)
-        when = format_datetime(e.at, "HH:mm dd/MM/yyyy")
+        when = fmt_time_day(e.at)
         rows.append({"entry": e, "at": e.at, "details": details, "hidden": hidden,
                      "actor": actor, "action": str(label), "sentence": text,
                      "full": _("%(sentence)s lúc %(time)s", sentence=text, time=when)})
     return rows
 
 
+_ACTION_CHOICES = {}
+
+
 def audit_action_choices():
-    """The action filter: every group, then every action, by name."""
-    groups = [(prefix, str(label)) for prefix, label in AUDIT_GROUPS.items()]
-    actions = sorted(((code, str(label)) for code, (label, _s) in AUDIT_ACTIONS.items()),
-                     key=lambda c: fold(c[1]))
-    return [("", _("Mọi thao tác"))] + groups + actions
+    """The action filter: every group, then every action, by name (made once per language)."""
+    language = str(get_locale())
+    if language not in _ACTION_CHOICES:
+        groups = [(prefix, str(label)) for prefix, label in AUDIT_GROUPS.items()]
+        actions = sorted(((code, str(label)) for code, (label, _s) in AUDIT_ACTIONS.items()),
+                         key=lambda c: fold(c[1]))
+        _ACTION_CHOICES[language] = [("", _("Mọi thao tác"))] + groups + actions
+    return _ACTION_CHOICES[language]
 
 
 # --- The e-mail outbox ------------------------------------------------------------------------
