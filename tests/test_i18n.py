@@ -32,3 +32,20 @@ def test_core_english_has_no_vietnamese_and_no_code_values():
              if VIETNAMESE_LETTERS.search(DOCUMENT_NUMBER.sub("", text))
              or CODE_VALUE.search(PLACEHOLDER.sub("", text))]
     assert found == []
+
+
+def test_translations_kept_for_the_request_follow_a_forced_locale(app):
+    """The request keeps its translations (i18n.RequestDomain), yet a message in another
+    language (force_locale, as mail to an English reader) and back again is right."""
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext
+
+    template = '{{ _("Đăng xuất") }} · {{ ngettext("%(num)d trường", "%(num)d trường", 2) }}'
+    with app.test_request_context("/help"):
+        assert gettext("Đăng xuất") == "Đăng xuất"
+        assert render_template_string(template) == "Đăng xuất · 2 trường"
+        with force_locale("en"):
+            assert gettext("Đăng xuất") == "Sign out"
+            assert render_template_string(template).startswith("Sign out · 2 ")
+        assert gettext("Đăng xuất") == "Đăng xuất"
+        assert render_template_string(template) == "Đăng xuất · 2 trường"
