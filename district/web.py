@@ -127,10 +127,6 @@ class QueryStringCleaner:
         return self.wsgi_app(environ, start_response)
 
 
-# The largest row id: beyond it no row exists (and SQLite's integers overflow).
-MAX_ID = 2**31 - 1
-
-
 class IdConverter(IntegerConverter):
     """`<int:...>` in every route: a number too large to be a row id (/directives/99999999999
     999999999) does not match, so it answers 404 like any other missing page, never a 500."""
