@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from flask import g, has_app_context, has_request_context, session
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -38,6 +38,12 @@ def select_locale():
     if chosen in LANGUAGES:
         return chosen
     return "vi"
+
+
+def current_locale():
+    """The language of what is being written (the request's, or a forced one: mail)."""
+    locale = get_locale()
+    return locale.language if locale is not None else "vi"
 
 
 def translation_directories():
@@ -148,4 +154,4 @@ def init_app(app):
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["isotime"] = fmt_iso_local
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
-    app.jinja_env.globals["current_locale"] = select_locale
+    app.jinja_env.globals["current_locale"] = current_locale
