@@ -126,7 +126,7 @@ class RequestDomain(Domain):
 
 
 @pass_context
-def template_gettext(context, message, **variables):
+def template_gettext(context, message, /, **variables):
     text = babel.domain_instance.get_translations().ugettext(message)
     if context.eval_ctx.autoescape:
         text = Markup(text)
@@ -134,7 +134,7 @@ def template_gettext(context, message, **variables):
 
 
 @pass_context
-def template_ngettext(context, singular, plural, num, **variables):
+def template_ngettext(context, singular, plural, num, /, **variables):
     variables.setdefault("num", num)
     text = babel.domain_instance.get_translations().ungettext(singular, plural, num)
     if context.eval_ctx.autoescape:
