@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import SQL, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
@@ -110,6 +110,27 @@ class Prepared:
         instance = query.model(__no_default__=1, **data)
         instance._dirty.clear()
         return instance
+
+
+class ScopedPrepared:
+    """Prepared statements of one query over a visibility scope (access.py's `*_visible_to`,
+    `*_aggregates_scope`): one `Prepared` per scope, the scope's own SQL being the key, and per
+    `variant` (a shape the query takes). `get(scope, variant)` returns it; `build(scope,
+    **sentinels)` makes the query. A scope of one school is a scope of its own: keep this for
+    the office's pages, not for what every school's users ask (thousands of statements)."""
+
+    def __init__(self, build, **sentinels):
+        self.build = build
+        self.sentinels = sentinels
+        self.prepared = {}
+
+    def get(self, scope, variant=None):
+        sql, params = scope.select(SQL("1")).sql()
+        key = (sql, tuple(params), variant)
+        if key not in self.prepared:
+            self.prepared[key] = Prepared(
+                lambda **values: self.build(scope, variant, **values), **self.sentinels)
+        return self.prepared[key]
 
 
 def is_postgres(db=None):

@@ -46,6 +46,14 @@ def current_locale():
     return locale.language if locale is not None else "vi"
 
 
+def translated(labels):
+    """A table of lazy labels ({code: _l("...")}, tables of tables too) in the request's
+    language, translated once: a lazy label translates itself again each time it is shown, and
+    a list shows the same few on every row. Markup, written as the lazy label is."""
+    return {code: translated(text) if isinstance(text, dict) else Markup(str(text))
+            for code, text in labels.items()}
+
+
 def translation_directories():
     return ";".join(str(p) for p in sorted(TRANSLATIONS_ROOT.glob("*")) if p.is_dir())
 
