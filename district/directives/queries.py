@@ -8,10 +8,11 @@ local `clock.today()` says exactly that, the same way on SQLite and PostgreSQL.
 """
 
 import datetime as dt
+from types import SimpleNamespace
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, SQL, Case, Field, fn
 
 from .. import charts, clock, school_search
 from ..access import (
@@ -29,7 +30,7 @@ from ..access import (
     users_visible_to,
 )
 from ..activities.vocabulary import QUAN_TRIET, STAFF_GROUPS
-from ..db import is_sqlite
+from ..db import ScopedPrepared, is_sqlite
 from ..models import (
     Acknowledgement,
     Activity,
@@ -85,25 +86,30 @@ INFO = Recipient.purpose == "info"
 ACT = Recipient.purpose == "act"
 
 
-def state_expr(today=None):
-    """The derived state of a recipient (needs Directive joined). A school informed of the
-    directive is never overdue: unread, then "informed" once it opened it."""
+def _state_case(today, value):
+    """SQL: `value(state)` for the derived state of a recipient (needs Directive joined). A
+    school informed of the directive is never overdue: unread, then "informed" once it opened
+    it."""
     today = today or clock.today()
     return Case(None, [
         ((Recipient.acknowledged_at.is_null(False)) & (Recipient.ack_late == True),  # noqa: E712
-         "acknowledged_late"),
-        (Recipient.acknowledged_at.is_null(False), "acknowledged"),
-        (INFO & Recipient.first_read_at.is_null(False), "informed"),
-        (INFO, "unread"),
-        (_overdue(today), "overdue"),
-        (Recipient.first_read_at.is_null(False), "read"),
-    ], "unread")
+         value("acknowledged_late")),
+        (Recipient.acknowledged_at.is_null(False), value("acknowledged")),
+        (INFO & Recipient.first_read_at.is_null(False), value("informed")),
+        (INFO, value("unread")),
+        (_overdue(today), value("overdue")),
+        (Recipient.first_read_at.is_null(False), value("read")),
+    ], value("unread"))
+
+
+def state_expr(today=None):
+    """The derived state of a recipient (needs Directive joined)."""
+    return _state_case(today, lambda state: state)
 
 
 def state_rank():
     """The states in order of urgency, for sorting: overdue first, acknowledged last."""
-    return Case(state_expr(), [(state, rank) for rank, state in enumerate(STATES[:-1])],
-                len(STATES) - 1)
+    return _state_case(None, STATES.index)
 
 
 def _search(query, q):
@@ -178,10 +184,11 @@ def _not_acknowledged_if_overdue(today):
 
 def officer_list(user, q="", status="", overdue_only=False):
     """Every directive with its counts, read from the counts kept with it (tallies.py): the
-    list costs the same with 40 recipients or 600,000."""
+    list costs the same with 40 recipients or 600,000. Only the columns the list shows."""
     today = clock.today()
     query = (directives_visible_to(user)
-             .select(Directive,
+             .select(Directive.id, Directive.number, Directive.title, Directive.status,
+                     Directive.deadline,
                      Directive.recipient_count.alias("n_total"),
                      Directive.ack_count.alias("n_acked"),
                      Directive.late_count.alias("n_late"),
@@ -195,10 +202,12 @@ def officer_list(user, q="", status="", overdue_only=False):
 
 
 def school_inbox(user, q="", state=""):
-    """The directives sent to the user's school with the school's state, in one query."""
+    """The directives sent to the user's school with the school's state, in one query (the
+    columns the inbox shows)."""
     state_col = state_expr()
     query = (directives_visible_to(user)
-             .select(Directive, Recipient.first_read_at, Recipient.acknowledged_at,
+             .select(Directive.id, Directive.number, Directive.title, Directive.status,
+                     Directive.revision, Directive.issued_on, Directive.deadline,
                      state_col.alias("state"))
              .join(Recipient, on=((Recipient.directive == Directive.id)
                                   & (Recipient.school == user.school_id))))
@@ -345,18 +354,29 @@ SORTS = {
 DEFAULT_SORT = "school"
 
 
+def _state_counts_query(scope, _variant, directive_id, today):
+    state_col = state_expr(today)
+    return (scope
+            .select(fn.COUNT(Recipient.id).alias("total"),
+                    *[count_if(state_col == s).alias(s) for s in STATES],
+                    count_if(INFO).alias("info"),
+                    *[count_if(Recipient.response_state == r).alias(f"response_{r}")
+                      for r in RESPONSE_STATES])
+            .join(Directive, on=(Recipient.directive == Directive.id))
+            .where(Recipient.directive == directive_id))
+
+
+# The counts of the tracking page and the office's directive page: a large conditional count
+# whose SQL costs far more to build than to run, so it is built once per scope and kind of
+# database (db.ScopedPrepared); the directive and today's date are its parameters.
+STATE_COUNTS = ScopedPrepared(_state_counts_query, directive_id=-7101, today=dt.date(1901, 1, 1))
+
+
 def state_counts(user, directive):
     """{state: count} and the total, in one query (conditional counts)."""
-    state_col = state_expr()
-    row = (recipients_visible_to(user)
-           .select(fn.COUNT(Recipient.id).alias("total"),
-                   *[count_if(state_col == s).alias(s) for s in STATES],
-                   count_if(INFO).alias("info"),
-                   *[count_if(Recipient.response_state == r).alias(f"response_{r}")
-                     for r in RESPONSE_STATES])
-           .join(Directive, on=(Recipient.directive == Directive.id))
-           .where(Recipient.directive == directive.id)
-           .dicts().get())
+    cursor = STATE_COUNTS.get(recipients_visible_to(user)).rows(directive_id=directive.id,
+                                                                today=clock.today())
+    row = dict(zip([column[0] for column in cursor.description], cursor.fetchone(), strict=True))
     counts = {s: int(row[s] or 0) for s in STATES}
     counts["all"] = everyone = int(row["total"] or 0)
     counts["info"] = int(row["info"] or 0)
@@ -381,16 +401,6 @@ def tracking_order(user, directive, filters):
         directive, filters)
 
 
-def tracking_rows_of(user, directive, rows):
-    """The tracking rows of these receipts (from `tracking_order`), in their order."""
-    ids = [r.id for r in rows]
-    found = {r.id: r for r in tracking_rows(user, directive, {}).where(Recipient.id.in_(ids))}
-    shown = [found[i] for i in ids if i in found]
-    if directive.personal_confirmation:
-        with_confirmation_shares(directive, shown)
-    return shown
-
-
 def _tracking_filtered(query, directive, filters):
     state_col = state_expr()
     query = query.where(Recipient.directive == directive.id)
@@ -411,23 +421,22 @@ def _tracking_filtered(query, directive, filters):
     return query.order_by(order, School.name_key, Recipient.id)
 
 
-def tracking_rows(user, directive, filters):
-    """The schools of one directive with their state, who read and acknowledged, and the last
-    reminder (when, to whom); one query (the export reads them all; the page, through
-    `tracking_order`, only the rows it shows)."""
-    reader = User.alias("reader")
-    acker = User.alias("acker")
-    state_col = state_expr()
-    query = (recipients_visible_to(user)
-             .select(Recipient, School, reader.full_name, acker.full_name,
-                     StoredFile.original_name, DirectiveReminder.sent_to, Roster.version,
-                     DirectiveReminder.step, state_col.alias("state"))
+# Who first read and who acknowledged, in a tracking row.
+READER = User.alias("reader")
+ACKER = User.alias("acker")
+
+
+def _tracking_joins(query, disseminate):
+    """`query` of receipts joined to what a tracking row shows: the school, who read and who
+    acknowledged, the response's file and roster, the last reminder, and (`disseminate`) the
+    activity the school linked (`_join_dissemination`)."""
+    query = (query
              .join(Directive, on=(Recipient.directive == Directive.id))
              .switch(Recipient).join(School, on=(Recipient.school == School.id))
-             .switch(Recipient).join(reader, JOIN.LEFT_OUTER, attr="reader",
-                                     on=(Recipient.first_read_by == reader.id))
-             .switch(Recipient).join(acker, JOIN.LEFT_OUTER, attr="acker",
-                                     on=(Recipient.acknowledged_by == acker.id))
+             .switch(Recipient).join(READER, JOIN.LEFT_OUTER, attr="reader",
+                                     on=(Recipient.first_read_by == READER.id))
+             .switch(Recipient).join(ACKER, JOIN.LEFT_OUTER, attr="acker",
+                                     on=(Recipient.acknowledged_by == ACKER.id))
              .switch(Recipient).join(StoredFile, JOIN.LEFT_OUTER, attr="rfile",
                                      on=(Recipient.response_file == StoredFile.id))
              .switch(Recipient).join(Roster, JOIN.LEFT_OUTER, attr="sent_roster",
@@ -436,9 +445,118 @@ def tracking_rows(user, directive, filters):
                  DirectiveReminder, JOIN.LEFT_OUTER, attr="last_reminder",
                  on=((DirectiveReminder.recipient == Recipient.id)
                      & (DirectiveReminder.sent_at == Recipient.last_reminded_at))))
-    if directive.response_kind == "disseminate":
-        query = _join_dissemination(query)
-    return _tracking_filtered(query, directive, filters)
+    return _join_dissemination(query) if disseminate else query
+
+
+def tracking_rows(user, directive, filters):
+    """The schools of one directive with their state, who read and acknowledged, and the last
+    reminder (when, to whom); one query (the exports read them all, the receipt page one;
+    the tracking page reads its rows with `tracking_rows_of`)."""
+    disseminate = directive.response_kind == "disseminate"
+    query = recipients_visible_to(user).select(
+        Recipient, School.id, School.code, School.name, School.level, School.ownership,
+        School.commune, READER.full_name, ACKER.full_name, StoredFile.original_name,
+        DirectiveReminder.sent_to, Roster.version, DirectiveReminder.step,
+        state_expr().alias("state"),
+        *(DISSEMINATION_COLUMNS if disseminate else ()))
+    return _tracking_filtered(_tracking_joins(query, disseminate), directive, filters)
+
+
+# A page of the tracking table. Its rows' SQL (many joins and the state's CASE) costs more to
+# build than to run: it is built once per scope, kind of database and response kind
+# (db.Prepared), with a slot per row of a page for the receipts' ids; the slots a shorter page
+# leaves over hold 0, which no receipt has (a page longer than PAGE_SLOTS, the default
+# PAGE_SIZE, takes a query per PAGE_SLOTS rows). Each column is named after where the row
+# template reads it ("school__name": r.school.name), as in `tracking_rows`' objects.
+PAGE_SLOTS = 25
+
+
+def _page_columns(disseminate):
+    """The columns of a page's rows but the state (`state_expr`, last), by name."""
+    columns = {
+        "id": Recipient.id, "school_id": Recipient.school, "purpose": Recipient.purpose,
+        "first_read_at": Recipient.first_read_at, "acknowledged_at": Recipient.acknowledged_at,
+        "ack_note": Recipient.ack_note, "ack_proxy": Recipient.ack_proxy,
+        "ack_channel": Recipient.ack_channel, "proxy_confirmed_at": Recipient.proxy_confirmed_at,
+        "response_file_id": Recipient.response_file, "roster_id": Recipient.roster,
+        "response_state": Recipient.response_state,
+        "reminders_count": Recipient.reminders_count,
+        "last_reminded_at": Recipient.last_reminded_at,
+        "school__id": School.id, "school__code": School.code, "school__name": School.name,
+        "school__level": School.level, "school__ownership": School.ownership,
+        "school__commune": School.commune,
+        "reader__full_name": READER.full_name, "acker__full_name": ACKER.full_name,
+        "rfile__original_name": StoredFile.original_name,
+        "last_reminder__sent_to": DirectiveReminder.sent_to,
+        "last_reminder__step": DirectiveReminder.step,
+    }
+    if disseminate:
+        columns.update({
+            "dissemination__activity__id": Activity.id,
+            "dissemination__activity__title": Activity.title,
+            "dissemination__activity__held_on": Activity.held_on,
+            "staff_attended": _staff_sum(Activity), "staff_headcount": _staff_sum(StaffCount)})
+    return columns
+
+
+def _tracking_page_query(scope, disseminate, directive_id, today, **slots):
+    columns = _page_columns(disseminate)
+    query = scope.select(*[column.alias(name) for name, column in columns.items()],
+                         state_expr(today).alias("state"))
+    return (_tracking_joins(query, disseminate)
+            .where(Recipient.directive == directive_id, Recipient.id.in_(list(slots.values()))))
+
+
+TRACKING_PAGE = ScopedPrepared(_tracking_page_query, directive_id=-7201,
+                               today=dt.date(1901, 1, 2),
+                               **{f"id_{i}": -7300 - i for i in range(PAGE_SLOTS)})
+
+
+def _nested(paths, converters, values):
+    """A row of the page as an object, the columns of each join ("school__name") gathered into
+    an object of their own (r.school.name), None when the join found nothing (every column of
+    it null), as peewee leaves them."""
+    parts = {}
+    for path, convert, value in zip(paths, converters, values, strict=True):
+        target = parts
+        for step in path[:-1]:
+            target = target.setdefault(step, _Joined())
+        target[path[-1]] = value if value is None or convert is None else convert(value)
+    return _as_row(parts, top=True)
+
+
+class _Joined(dict):
+    """The columns of one join of a row, by name (a JSON column's value may be a dict too)."""
+
+
+def _as_row(parts, top=False):
+    values = {k: _as_row(v) if isinstance(v, _Joined) else v for k, v in parts.items()}
+    if not top and all(v is None for v in values.values()):
+        return None
+    return SimpleNamespace(**values)
+
+
+def tracking_rows_of(user, directive, rows):
+    """The tracking rows of these receipts (from `tracking_order`), in their order: one query
+    for a page of up to PAGE_SLOTS rows (then one more for the confirmations' shares)."""
+    disseminate = directive.response_kind == "disseminate"
+    prepared = TRACKING_PAGE.get(recipients_visible_to(user), variant=disseminate)
+    columns = _page_columns(disseminate)
+    paths = [name.split("__") for name in columns] + [["state"]]
+    converters = [column.python_value if isinstance(column, Field) else None
+                  for column in columns.values()] + [None]
+    ids = [r.id for r in rows]
+    found = {}
+    for first in range(0, len(ids), PAGE_SLOTS):
+        chunk = ids[first:first + PAGE_SLOTS]
+        slots = {f"id_{i}": chunk[i] if i < len(chunk) else 0 for i in range(PAGE_SLOTS)}
+        for values in prepared.rows(directive_id=directive.id, today=clock.today(), **slots):
+            row = _nested(paths, converters, values)
+            found[row.id] = row
+    shown = [found[i] for i in ids if i in found]
+    if directive.personal_confirmation:
+        with_confirmation_shares(directive, shown)
+    return shown
 
 
 def tracking_row(user, directive, school_id):
@@ -755,11 +873,9 @@ def _staff_sum(model):
 
 def _join_dissemination(query):
     """The activity each school linked for the revision it acknowledged: its date, how many of
-    its staff attended, and the school's head count of that school year."""
-    return (query.select_extend(Activity.id, Activity.title, Activity.held_on,
-                                _staff_sum(Activity).alias("staff_attended"),
-                                _staff_sum(StaffCount).alias("staff_headcount"))
-            .switch(Recipient).join(
+    its staff attended, and the school's head count of that school year
+    (DISSEMINATION_COLUMNS)."""
+    return (query.switch(Recipient).join(
                 Dissemination, JOIN.LEFT_OUTER, attr="dissemination",
                 on=((Dissemination.recipient == Recipient.id)
                     & (Dissemination.revision == Recipient.ack_revision)))
@@ -768,6 +884,11 @@ def _join_dissemination(query):
             .join(StaffCount, JOIN.LEFT_OUTER, attr="staff_count",
                   on=((StaffCount.school == Recipient.school)
                       & (StaffCount.school_year == Activity.school_year))))
+
+
+DISSEMINATION_COLUMNS = (Activity.id, Activity.title, Activity.held_on,
+                         _staff_sum(Activity).alias("staff_attended"),
+                         _staff_sum(StaffCount).alias("staff_headcount"))
 
 
 def linked_activity(row):

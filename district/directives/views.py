@@ -25,6 +25,7 @@ from ..access import (
 )
 from ..files import send_stored
 from ..forms import EmptyForm
+from ..i18n import translated
 from ..models import Directive, StoredFile
 from ..text import clean
 from ..vocabulary import (
@@ -87,6 +88,13 @@ LABELS = {
     "response_steps": RESPONSE_STEP_LABELS,
     "reviewed_kinds": REVIEWED_KINDS,
 }
+# The labels the lists show on every row, translated once for the request (i18n.translated).
+ROW_LABELS = ("states", "statuses", "levels", "ownerships", "purposes", "response_states")
+
+
+def _labels():
+    """LABELS, those of ROW_LABELS translated for this request."""
+    return {**LABELS, **{name: translated(LABELS[name]) for name in ROW_LABELS}}
 
 
 @bp.app_template_global()
@@ -148,7 +156,7 @@ def index():
         template = "directives/inbox.html"
     return render(template, block="results", pages=Pages(query), args=args,
                   today=clock.today(), may_manage=may_manage_directives(current_user),
-                  inbox_filters=INBOX_FILTERS, **LABELS)
+                  inbox_filters=INBOX_FILTERS, **_labels())
 
 
 # --- Writing --------------------------------------------------------------------------------
@@ -712,9 +720,10 @@ def _filters():
 def _tracking_context(directive):
     return {"directive": directive, "action_form": EmptyForm(),
             "may_manage": may_manage_directives(current_user),
+            "remind_url": url_for("directives.remind", directive_id=directive.id),
             "reminded_names": formats.reminded_names, "staff_share": queries.staff_share,
             "linked_activity": queries.linked_activity,
-            "reminder_schedule": schedule.context, **LABELS}
+            "reminder_schedule": schedule.context, **_labels()}
 
 
 def _tracking_total(counts, filters):
