@@ -15,6 +15,7 @@ from ..access import (
     rosters_visible_to,
     schools_visible_to,
 )
+from ..db import ScopedPrepared
 from ..models import (
     Activity,
     ActivityAttendee,
@@ -187,12 +188,30 @@ def coverage_query(user, filters):
     return query.order_by(School.name_key, School.id)
 
 
+def coverage_page(user, filters):
+    """`coverage_query` with only the columns the coverage page shows (the export reads them
+    all)."""
+    return coverage_query(user, filters).select(
+        School.id, School.name, School.code, School.level, School.ownership, School.commune,
+        Roster.id, Roster.state, Roster.version, Roster.submitted_at, Roster.member_count,
+        Roster.trained_count, Roster.result)
+
+
+def _coverage_counts_query(scope, _variant):
+    return (_with_current_roster(School.select(Roster.state, fn.COUNT(School.id).alias("n")),
+                                 scope)
+            .group_by(Roster.state))
+
+
+# The coverage figures (the coverage page, the home cards): their SQL is built once per
+# aggregate scope and kind of database (db.ScopedPrepared).
+COVERAGE_COUNTS = ScopedPrepared(_coverage_counts_query)
+
+
 def coverage_counts(user):
     """{"total", "complete", "warnings", "incomplete", "none", "covered", "rate"} over the
     active schools, counting the rosters in `user`'s aggregate scope: one query."""
-    rows = (_with_current_roster(School.select(Roster.state, fn.COUNT(School.id).alias("n")),
-                                 roster_aggregates_scope(user))
-            .group_by(Roster.state).tuples())
+    rows = COVERAGE_COUNTS.get(roster_aggregates_scope(user)).rows()
     counts = {"complete": 0, "warnings": 0, "incomplete": 0, "none": 0}
     for state, n in rows:
         counts[state or "none"] = counts.get(state or "none", 0) + n

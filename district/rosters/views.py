@@ -19,6 +19,7 @@ from ..access import (
     schools_visible_to,
 )
 from ..forms import choices
+from ..i18n import translated
 from ..models import RosterMember
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..web import Pages, parse_id, redirect_to, render, wants_fragment
@@ -90,12 +91,14 @@ def _filters():
 
 def _coverage():
     filters = _filters()
-    pages = Pages(queries.coverage_query(current_user, filters))
+    pages = Pages(queries.coverage_page(current_user, filters))
     return render(
         "rosters/coverage.html", block="results", pages=pages,
         args={k: v for k, v in filters.items() if v}, filters=filters,
         counts=queries.coverage_counts(current_user), communes=[(c, c) for c in queries.communes()],
-        in_force=rule_set_in_force(), state_of=queries.state_of, **_words(),
+        in_force=rule_set_in_force(), state_of=queries.state_of,
+        **(_words() | {"levels": translated(LEVEL_LABELS),
+                       "ownerships": translated(OWNERSHIP_LABELS)}),
     )
 
 
