@@ -30,7 +30,7 @@ from ..access import (
     users_visible_to,
 )
 from ..activities.vocabulary import QUAN_TRIET, STAFF_GROUPS
-from ..db import ScopedPrepared, is_sqlite
+from ..db import Prepared, ScopedPrepared, is_sqlite
 from ..models import (
     Acknowledgement,
     Activity,
@@ -55,7 +55,7 @@ from ..models import (
 from ..rosters.queries import communes as active_communes
 from ..rosters.queries import valid_roster_on_file  # the rosters feature decides what is valid
 from ..text import clean, fold, sort_key
-from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS, SCHOOL_ROLES
+from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS, PRINCIPAL, SCHOOL_ROLES, STAFF
 from .vocabulary import (
     AUDIENCE_LABELS,
     PURPOSE_LABELS,
@@ -224,13 +224,27 @@ def school_inbox(user, q="", state=""):
 
 def pending_count(user):
     """The header badge: for who acknowledges, directives the school has still to acknowledge;
-    for the other staff, directives nobody of the school has opened yet. One query."""
+    for the other staff, directives nobody of the school has opened yet. One query, asked on
+    every page of a school's users: its SQL is built once for each of the two (db.Prepared)."""
     if not receives_directives(user):
         return 0
-    query = (own_school_receipts(user)
-             .join(Directive, on=(Recipient.directive == Directive.id))
-             .where(Directive.status == "published"))
-    return query.where(_awaits(user)).count()
+    return PENDING[may_acknowledge(user)].rows(school_id=user.school_id).fetchone()[0]
+
+
+def _pending_query(acknowledges, school_id):
+    """The badge's count for a user of school `school_id` who acknowledges (the principal) or
+    not, through access.own_school_receipts as for the user themselves."""
+    user = SimpleNamespace(role=PRINCIPAL if acknowledges else STAFF, school_id=school_id,
+                           is_authenticated=True)
+    return (own_school_receipts(user)
+            .select(fn.COUNT(Recipient.id))
+            .join(Directive, on=(Recipient.directive == Directive.id))
+            .where(Directive.status == "published", _awaits(user)))
+
+
+PENDING = {acknowledges: Prepared(lambda school_id, a=acknowledges: _pending_query(a, school_id),
+                                  school_id=-7401)
+           for acknowledges in (True, False)}
 
 
 def _awaits(user):
