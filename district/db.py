@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
-from peewee import SQL, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import SQL, DatabaseProxy, Field, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
@@ -96,20 +96,30 @@ class Prepared:
         sql, params = self.params(values)
         return database.execute_sql(sql, params)
 
-    def first(self, **values):
-        """The first row as a model instance (the query's model, whose own columns the query
-        selects, in order), or None. Built as peewee builds a row of a raw query, without
-        setting up a cursor wrapper for one row."""
+    def objects(self, **values):
+        """The rows as instances of the query's model, built as peewee builds the rows of a raw
+        query (each column by its name; a model field's column converted by the field), without
+        setting up its cursor wrapper."""
         query = self._compiled()[0]
         sql, params = self.params(values)
-        row = database.execute_sql(sql, params).fetchone()
-        if row is None:
-            return None
-        data = {field.name: field.python_value(value)
-                for field, value in zip(query._returning, row, strict=True)}
-        instance = query.model(__no_default__=1, **data)
-        instance._dirty.clear()
-        return instance
+        cursor = database.execute_sql(sql, params)
+        names = [column[0] for column in cursor.description]
+        converters = [column.python_value if isinstance(column, Field) else None
+                      for column in query._returning]
+        model = query.model
+        found = []
+        for row in cursor.fetchall():
+            instance = model(__no_default__=1, **{
+                name: value if convert is None else convert(value)
+                for name, convert, value in zip(names, converters, row, strict=True)})
+            instance._dirty.clear()
+            found.append(instance)
+        return found
+
+    def first(self, **values):
+        """The first row as a model instance (see `objects`), or None."""
+        found = self.objects(**values)
+        return found[0] if found else None
 
 
 class ScopedPrepared:

@@ -231,11 +231,16 @@ def pending_count(user):
     return PENDING[may_acknowledge(user)].rows(school_id=user.school_id).fetchone()[0]
 
 
+def _school_user(acknowledges, school_id, user_id=-7402):
+    """A stand-in for a user of school `school_id` who acknowledges (the principal) or not, for
+    building a prepared statement through access.py's rules as for the user themselves."""
+    return SimpleNamespace(id=user_id, role=PRINCIPAL if acknowledges else STAFF,
+                           school_id=school_id, is_authenticated=True)
+
+
 def _pending_query(acknowledges, school_id):
-    """The badge's count for a user of school `school_id` who acknowledges (the principal) or
-    not, through access.own_school_receipts as for the user themselves."""
-    user = SimpleNamespace(role=PRINCIPAL if acknowledges else STAFF, school_id=school_id,
-                           is_authenticated=True)
+    """The badge's count, through access.own_school_receipts."""
+    user = _school_user(acknowledges, school_id)
     return (own_school_receipts(user)
             .select(fn.COUNT(Recipient.id))
             .join(Directive, on=(Recipient.directive == Directive.id))
@@ -260,11 +265,11 @@ def _awaits(user):
 HOME_LIMIT = 20
 
 
-def needs_action(user):
+def needs_action(user, today=None):
     """The directives the header badge counts (`pending_count`), most urgent first: for who
     acknowledges, those the school has still to acknowledge; for the other staff, those nobody
     of the school has opened yet. Each with its derived state and response kind."""
-    state_col = state_expr()
+    state_col = state_expr(today)
     query = (directives_visible_to(user)
              .select(Directive.id, Directive.number, Directive.title, Directive.deadline,
                      Directive.response_kind, (Recipient.purpose == "info").alias("informed"),
@@ -275,12 +280,26 @@ def needs_action(user):
     return query.order_by(Directive.deadline, Directive.id)
 
 
-def school_home(user, limit=HOME_LIMIT):
+def school_home(user):
     """The school's home card: the badge's figure, what it counts, and the directives it counts
-    (at most `limit`; two queries)."""
-    return {"pending": pending_count(user), "acknowledges": may_acknowledge(user),
-            "rows": list(needs_action(user).limit(limit)),
-            "to_confirm": list(to_confirm(user).limit(limit))}
+    (at most HOME_LIMIT; two queries, or three for who confirms personally). Asked on each
+    home page of a school's users: the statements are built once (db.Prepared)."""
+    acknowledges = may_acknowledge(user)
+    found = {"pending": pending_count(user), "acknowledges": acknowledges,
+             "rows": HOME_ROWS[acknowledges].objects(school_id=user.school_id,
+                                                     today=clock.today()),
+             "to_confirm": []}
+    if confirms_personally(user):
+        found["to_confirm"] = HOME_TO_CONFIRM.objects(school_id=user.school_id, user_id=user.id)
+    return found
+
+
+HOME_ROWS = {
+    acknowledges: Prepared(
+        lambda school_id, today, a=acknowledges:
+            needs_action(_school_user(a, school_id), today).limit(HOME_LIMIT),
+        school_id=-7401, today=dt.date(1901, 1, 3))
+    for acknowledges in (True, False)}
 
 
 # --- One directive --------------------------------------------------------------------------
@@ -944,6 +963,12 @@ def to_confirm(user):
                    Directive.personal_confirmation == True,  # noqa: E712
                    ~fn.EXISTS(mine))
             .order_by(Directive.deadline, Directive.id))
+
+
+HOME_TO_CONFIRM = Prepared(
+    lambda school_id, user_id:
+        to_confirm(_school_user(False, school_id, user_id)).limit(HOME_LIMIT),
+    school_id=-7401, user_id=-7403)
 
 
 def own_confirmation(user, directive):

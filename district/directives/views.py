@@ -120,8 +120,8 @@ def directive_rate_charts():
 
 
 @bp.app_template_global()
-def directive_school_home(limit=queries.HOME_LIMIT):
-    return {**queries.school_home(current_user, limit), "states": STATE_LABELS,
+def directive_school_home():
+    return {**queries.school_home(current_user), "states": STATE_LABELS,
             "state_classes": STATE_CLASSES, "responses": RESPONSE_LABELS}
 
 
