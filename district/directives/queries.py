@@ -716,14 +716,20 @@ def reminder_plan(directive):
 
 
 def officer_summary(user):
-    today = clock.today()
-    row = (directives_visible_to(user).select(
-        count_if(Directive.status == "published").alias("published"),
-        count_if(Directive.status == "draft").alias("drafts")).dicts().get())
-    overdue = (directive_tallies_scope(user)
-               .select(fn.SUM(_not_acknowledged_if_overdue(today))).scalar())
-    return {"published": int(row["published"] or 0), "drafts": int(row["drafts"] or 0),
+    """The officer's home card: directives published and drafts, and schools overdue (two
+    queries, their SQL built once per scope: db.ScopedPrepared)."""
+    published, drafts = SUMMARY_COUNTS.get(directives_visible_to(user)).rows().fetchone()
+    overdue, = (OVERDUE_SCHOOLS.get(directive_tallies_scope(user))
+                .rows(today=clock.today()).fetchone())
+    return {"published": int(published or 0), "drafts": int(drafts or 0),
             "overdue_schools": int(overdue or 0)}
+
+
+SUMMARY_COUNTS = ScopedPrepared(lambda scope, _variant: scope.select(
+    count_if(Directive.status == "published"), count_if(Directive.status == "draft")))
+OVERDUE_SCHOOLS = ScopedPrepared(
+    lambda scope, _variant, today: scope.select(fn.SUM(_not_acknowledged_if_overdue(today))),
+    today=dt.date(1901, 1, 4))
 
 
 def _with_rate(row):
@@ -743,10 +749,10 @@ def directive_rates(user):
             .objects(lambda **row: _with_rate(row)))
 
 
-def _school_rates(user, *groups):
+def _school_rates(scope, *groups):
     """Receipts and acknowledgements of published directives summed per `groups` (School
-    columns), from one kept row per school (`school_tallies_scope(user)`)."""
-    return (school_tallies_scope(user)
+    columns), from one kept row per school (`scope`: `school_tallies_scope(user)`)."""
+    return (scope
             .select(*groups, fn.SUM(SchoolTally.received).alias("total"),
                     fn.SUM(SchoolTally.acknowledged).alias("done"))
             .join(School, on=(SchoolTally.school == School.id))
@@ -756,7 +762,7 @@ def _school_rates(user, *groups):
 
 def level_rates(user):
     """Acknowledgement rate per school level over every published directive (one query)."""
-    rows = _school_rates(user, School.level).order_by(School.level).dicts()
+    rows = _school_rates(school_tallies_scope(user), School.level).order_by(School.level).dicts()
     return [{**_with_rate(row), "label": LEVEL_LABELS.get(row["level"], row["level"])}
             for row in rows]
 
@@ -802,7 +808,7 @@ def group_rates(user):
     """Acknowledgement rates per school level and per commune over every published directive,
     from one query grouped by both: {"levels": [...], "communes": [...]}, rows as
     `level_rates` (schools without a commune are left out of the communes)."""
-    rows = _school_rates(user, School.level, School.commune).tuples()
+    rows = GROUP_RATES.get(school_tallies_scope(user)).rows()
     levels, communes = {}, {}
     for level, commune, total, done in rows:
         for sums, key in ((levels, level), (communes, commune)):
@@ -816,6 +822,11 @@ def group_rates(user):
         "communes": [{**_with_rate(communes[k]), "label": k}
                      for k in sorted(communes, key=sort_key)],
     }
+
+
+# The office's homes ask it on each visit: built once per scope (db.ScopedPrepared).
+GROUP_RATES = ScopedPrepared(
+    lambda scope, _variant: _school_rates(scope, School.level, School.commune))
 
 
 def rate_charts(user):
