@@ -6,10 +6,12 @@ access.incident_tallies_scope); dates typed by people are local days (district.c
 
 import datetime as dt
 from collections import Counter
+from types import SimpleNamespace
 
 from peewee import JOIN, Case, fn
 
 from .. import access, charts, clock
+from ..db import Prepared, database
 from ..models import (
     Incident,
     IncidentAttachment,
@@ -20,6 +22,7 @@ from ..models import (
     IncidentTally,
     IncidentView,
     School,
+    StoredFile,
     User,
 )
 from ..text import fold
@@ -96,13 +99,42 @@ def with_names(query):
             .join(Assignee, JOIN.LEFT_OUTER, on=(Incident.assignee == Assignee.id)))
 
 
+# What a list row shows or decides with (templates/incidents/_row.html, `row_facts`): not the
+# narrative (description, immediate actions) nor the times only the detail page shows. A row has
+# them by their column names (school_id, assignee_id: as a model has them too), and the names of
+# the school and the assignee.
+ROW_FIELDS = (Incident.id, Incident.reference, Incident.school, Incident.reported_at,
+              Incident.category, Incident.summary, Incident.severity, Incident.sensitive,
+              Incident.assignee, Incident.status, Incident.version)
+
+
+def _rows(query):
+    """`query` of incidents as list rows: plain objects (a row only reads them; model objects
+    for the incident, its school and its assignee cost more to build than the rest of the
+    row)."""
+    return (query.select(*(field.alias(field.column_name) for field in ROW_FIELDS),
+                         School.name.alias("school_name"),
+                         Assignee.full_name.alias("assignee_name"))
+            .join(School, on=(Incident.school == School.id))
+            .switch(Incident)
+            .join(Assignee, JOIN.LEFT_OUTER, on=(Incident.assignee == Assignee.id))
+            .objects(SimpleNamespace))
+
+
 def listing(user, args):
-    """The list's rows in order, each with its school, reporter and assignee (web.Pages pages
-    them, with the total of `counters`; `row_facts` completes the rows of a page)."""
-    base = filtered(user, args)
+    """The list's rows in order (web.Pages pages them, with the total of `counters`;
+    `row_facts` completes the rows of a page)."""
     sort = SORTS.get(args.get("sort")) or SORTS["new"]
-    rows = with_names(base).order_by(*sort())
-    return rows
+    return _rows(filtered(user, args)).order_by(*sort())
+
+
+def as_row(incident):
+    """An incident (a model) as a list row: a row answered in place after a change. Its school
+    and assignee are the model's (already loaded by the change, or one query each)."""
+    return SimpleNamespace(
+        **{field.column_name: getattr(incident, field.column_name) for field in ROW_FIELDS},
+        school_name=incident.school.name,
+        assignee_name=incident.assignee.full_name if incident.assignee_id else None)
 
 
 def open_steps_of(incidents):
@@ -111,11 +143,12 @@ def open_steps_of(incidents):
     ids = [i.id for i in incidents if i.status in OPEN_STATUSES]
     found = {}
     if ids:
-        for row in (IncidentChecklistItem.select(IncidentChecklistItem.incident,
-                                                 IncidentChecklistItem.item)
-                    .where(IncidentChecklistItem.incident.in_(ids),
-                           IncidentChecklistItem.done_at.is_null())):
-            found.setdefault(row.incident_id, []).append(row.item)
+        for incident_id, item in (IncidentChecklistItem.select(IncidentChecklistItem.incident,
+                                                               IncidentChecklistItem.item)
+                                  .where(IncidentChecklistItem.incident.in_(ids),
+                                         IncidentChecklistItem.done_at.is_null())
+                                  .tuples()):
+            found.setdefault(incident_id, []).append(item)
     order = {item: i for i, item in enumerate(CHECKLIST_ITEMS)}
     return {key: sorted(items, key=order.get) for key, items in found.items()}
 
@@ -138,19 +171,34 @@ def hours_since(moment, now=None):
     return int(((now or clock.utcnow()) - moment).total_seconds() // 3600)
 
 
-def row_facts(user, incidents, now=None):
-    """What a list row shows beyond its columns: urgency, open steps of urgent open incidents
-    with the hours since the report, and the status control (one query for the page)."""
+def row_facts(user, incidents, now=None, forms=False):
+    """What a list row shows beyond its columns: urgency, the open steps of urgent open
+    incidents with the hours since the report, and the statuses the user may move it to (its
+    status control). One query for the page, when it has urgent open incidents. With `forms` (a
+    row whose status forms are shown), also `steps`, whose fields depend on the open steps of
+    any open incident (one query)."""
     now = now or clock.utcnow()
-    open_steps = open_steps_of(incidents)
+    for incident in incidents:
+        incident.urgent = is_urgent(incident)
+        incident.hours = hours_since(incident.reported_at, now)
+        incident.next_statuses = allowed_next(user, incident)
+    open_steps = open_steps_of(incidents if forms else [i for i in incidents if i.urgent])
     for incident in incidents:
         steps = open_steps.get(incident.id, [])
-        incident.urgent = is_urgent(incident)
         incident.open_items = steps if incident.urgent else []
-        incident.hours = hours_since(incident.reported_at, now)
-        incident.steps = status_steps(user, incident, steps)
+        if forms:
+            incident.steps = status_steps(user, incident, steps)
     return incidents
 
+
+def _status_tallies():
+    return (IncidentTally.select(IncidentTally.key, fn.SUM(IncidentTally.n))
+            .where(IncidentTally.dimension == "status").group_by(IncidentTally.key))
+
+
+# The kept counts by status, asked by the officer's list and home page on every visit: its SQL
+# is built once (db.Prepared).
+STATUS_TALLIES = Prepared(_status_tallies)
 
 # What narrows the list without being a filter of its rows.
 NOT_FILTERS = ("status", "sort", "page")
@@ -163,8 +211,7 @@ def counters(user, args=None):
     args = args or {}
     unfiltered = not any(v for k, v in args.items() if k not in NOT_FILTERS)
     if unfiltered and access.sees_every_incident(user):
-        rows = (IncidentTally.select(IncidentTally.key, fn.SUM(IncidentTally.n))
-                .where(IncidentTally.dimension == "status").group_by(IncidentTally.key).tuples())
+        rows = STATUS_TALLIES.rows().fetchall()
     else:
         rows = (filtered(user, args, with_status=False)
                 .select(Incident.status, fn.COUNT(Incident.id).alias("n"))
@@ -218,7 +265,7 @@ def readable(events):
 
 
 def _timeline(incident_id):
-    return (IncidentEvent.select(IncidentEvent, User)
+    return (IncidentEvent.select(IncidentEvent, User.id, User.full_name)
             .join(User, on=(IncidentEvent.actor == User.id))
             .where(IncidentEvent.incident == incident_id))
 
@@ -249,7 +296,9 @@ def detail(user, incident):
     """Everything the detail page shows, in a fixed number of queries."""
     allowed = flags(user, incident)
     now = clock.utcnow()
-    checklist = {row.item: row for row in IncidentChecklistItem.select(IncidentChecklistItem, User)
+    checklist = {row.item: row for row in IncidentChecklistItem.select(
+                     IncidentChecklistItem.item, IncidentChecklistItem.done_at, User.id,
+                     User.full_name)
                  .join(User, JOIN.LEFT_OUTER, on=(IncidentChecklistItem.done_by == User.id))
                  .where(IncidentChecklistItem.incident == incident.id)}
     open_steps = [item for item in CHECKLIST_ITEMS
@@ -268,8 +317,9 @@ def detail(user, incident):
                               open_steps if incident.status in OPEN_STATUSES else []),
         "referrals": list(incident.referrals.order_by(IncidentReferral.referred_on)),
         "attachments": list(
-            IncidentAttachment.select(IncidentAttachment, IncidentAttachment.file.rel_model)
-            .join(IncidentAttachment.file.rel_model)
+            IncidentAttachment.select(IncidentAttachment.id, StoredFile.id,
+                                      StoredFile.original_name, StoredFile.size)
+            .join(StoredFile)
             .where(IncidentAttachment.incident == incident.id)
             .order_by(IncidentAttachment.id)),
         "views": _views(incident) if allowed["may_see_views"] else [],
@@ -313,8 +363,11 @@ def tally_rows(user, year=None):
     query = access.incident_tallies_scope(user)
     if year:
         query = query.where(IncidentTally.month.between(f"{year:04d}-01", f"{year:04d}-12"))
-    return list(query.select(IncidentTally.month, IncidentTally.dimension, IncidentTally.key,
-                             IncidentTally.n).where(IncidentTally.n != 0).tuples())
+    query = query.select(IncidentTally.month, IncidentTally.dimension, IncidentTally.key,
+                         IncidentTally.n).where(IncidentTally.n != 0)
+    # The database's own rows: text and numbers, nothing for peewee to convert (its row
+    # wrapper would cost more than the rest of the statistics page).
+    return database.execute(query).fetchall()
 
 
 def _summed(rows):

@@ -27,7 +27,7 @@ from .forms import (
     StatusForm,
 )
 from .suppression import shown_table, small
-from .vocabulary import CHECKLIST_ITEMS, LABELS, STATUS_LABELS
+from .vocabulary import CHECKLIST_ITEMS, LABELS, STATUS_LABELS, PageLabels
 from .workflow import is_urgent
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
@@ -106,23 +106,24 @@ def _url_args(args):
 
 def _list_context(args, list_query, counts=None):
     return {"args": args, "url_args": _url_args(args), "list_query": list_query,
-            "counts": counts or queries.counters(current_user, args), "labels": LABELS}
+            "counts": counts or queries.counters(current_user, args), "labels": PageLabels()}
 
 
 @bp.get("/")
 @allow(*READERS)
 def index():
     args = list_args(request.args)
-    rows = queries.listing(current_user, args)
+    user = current_user._get_current_object()  # one lookup, not one per row
+    rows = queries.listing(user, args)
     # The counters count the list under every filter but the status: the pager's total is
     # theirs, with no second count.
-    counts = queries.counters(current_user, args)
+    counts = queries.counters(user, args)
     pages = Pages(rows, total=counts[args["status"] or "all"])
-    queries.row_facts(current_user, pages.items)
+    queries.row_facts(user, pages.items)
     return render("incidents/index.html", "results", pages=pages,
-                  school_filter=access.may_choose_school(current_user),
-                  chosen_school=queries.chosen_school(current_user, args),
-                  mine_filter=access.may_be_assigned_incidents(current_user),
+                  school_filter=access.may_choose_school(user),
+                  chosen_school=queries.chosen_school(user, args),
+                  mine_filter=access.may_be_assigned_incidents(user),
                   **_list_context(args, request.query_string.decode(), counts))
 
 
@@ -294,9 +295,10 @@ def _row(incident, form, status=200, **extra):
     """A list row changed in place, with the list's counters out of band."""
     list_query = form.list_args.data or ""
     args = list_args({k: v[0] for k, v in parse_qs(list_query).items()})
-    queries.row_facts(current_user, [incident])
+    row = queries.as_row(incident)
+    queries.row_facts(current_user, [row], forms=True)
     return render("incidents/_row.html", oob=("incidents/_counters.html",), status=status,
-                  incident=incident, **_list_context(args, list_query), **extra)
+                  incident=row, **_list_context(args, list_query), **extra)
 
 
 @bp.get("/<int:incident_id>/status-steps")
@@ -309,7 +311,7 @@ def status_steps(incident_id):
     has the same forms; this address then leads there. 404 for an incident the user does not
     see, 403 for one they may not move (as the status change itself answers)."""
     incident = _acting(incident_id, access.may_assign)
-    queries.row_facts(current_user, [incident])
+    queries.row_facts(current_user, [incident], forms=True)
     if not incident.steps:
         abort(403)
     if not wants_fragment():

@@ -7,7 +7,7 @@ what pages and forms show. School levels are the app-wide `district.vocabulary.L
 
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import N_
+from ..i18n import N_, translated
 from ..vocabulary import LEVEL_LABELS
 
 
@@ -136,3 +136,13 @@ LABELS = {
     "level": LEVEL_LABELS,
     "sort": SORT_LABELS,
 }
+
+
+class PageLabels(dict):
+    """LABELS as one page reads them: each table translated (i18n.translated) the first time the
+    page reads it, then kept; a list shows the same few labels on every row. The text is in the
+    request's language: make one per request."""
+
+    def __missing__(self, name):
+        self[name] = table = translated(LABELS[name])
+        return table

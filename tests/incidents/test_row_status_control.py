@@ -277,3 +277,23 @@ def test_without_javascript_a_change_from_a_row_form_goes_back_to_the_list(
     assert response.status_code == 302
     assert response.headers["Location"] == "/incidents/?status=reported"
     assert Incident.get_by_id(incident.id).status == "verifying"
+
+
+def test_the_list_reads_open_steps_only_for_its_urgent_rows(district, report, advance, login_as,
+                                                             queries):
+    """A row shows open intervention steps only when the incident is urgent: a page without an
+    urgent open incident reads no checklist, and each row still has its control. The forms of
+    one row, opened in place, still ask for a reason to resolve while steps are open."""
+    incident = advance(report(district.staff), district.principal, "verifying", "handling")
+    client = login_as(district.principal)
+    with queries() as q:
+        html = client.get("/incidents/").get_data(as_text=True)
+    assert not [s for s in q.get_queries() if "incident_checklist_item" in s.msg[0]]
+    assert control(html, incident)[0] == "a" and "bước chưa làm" not in html
+    assert steps_in(open_control(client, incident).get_data(as_text=True), incident)[
+        "resolved"] == {"outcome", "reason", "note"}
+    urgent = report(district.staff, severity="critical")
+    with queries() as q:
+        html = client.get("/incidents/").get_data(as_text=True)
+    assert len([s for s in q.get_queries() if "incident_checklist_item" in s.msg[0]]) == 1
+    assert "4 bước chưa làm" in html and control(html, urgent)[0] == "a"
