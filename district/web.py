@@ -178,6 +178,8 @@ class Pages:
 
     @cached_property
     def items(self):
+        if self.total == 0:  # counted (or given) already: no rows to ask for
+            return []
         rows = list(self.query.paginate(self.page, self.per_page))
         return self.load(rows) if self.load and rows else rows
 
