@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import g, has_app_context, has_request_context, session
 from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from . import clock
@@ -133,19 +133,19 @@ class RequestDomain(Domain):
 # translations.
 
 
-@pass_context
-def template_gettext(context, message, /, **variables):
+@pass_eval_context  # not the context: Jinja copies a context in a block with a {% set %}
+def template_gettext(eval_ctx, message, /, **variables):
     text = babel.domain_instance.get_translations().ugettext(message)
-    if context.eval_ctx.autoescape:
+    if eval_ctx.autoescape:
         text = Markup(text)
     return text % variables if variables or "%" in text else text
 
 
-@pass_context
-def template_ngettext(context, singular, plural, num, /, **variables):
+@pass_eval_context
+def template_ngettext(eval_ctx, singular, plural, num, /, **variables):
     variables.setdefault("num", num)
     text = babel.domain_instance.get_translations().ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
+    if eval_ctx.autoescape:
         text = Markup(text)
     return text % variables
 
