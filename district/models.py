@@ -454,6 +454,8 @@ class Incident(BaseModel):
         indexes = (
             (("school", "status"), False),
             (("school", "reported_at"), False),  # migration 0030
+            (("category", "status"), False),  # migration 0170
+            (("severity", "status"), False),  # migration 0170
             (("reported_by",), False),
             (("assignee",), False),
         )
