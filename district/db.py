@@ -126,8 +126,9 @@ class ScopedPrepared:
     """Prepared statements of one query over a visibility scope (access.py's `*_visible_to`,
     `*_aggregates_scope`): one `Prepared` per scope, the scope's own SQL being the key, and per
     `variant` (a shape the query takes). `get(scope, variant)` returns it; `build(scope,
-    **sentinels)` makes the query. A scope of one school is a scope of its own: keep this for
-    the office's pages, not for what every school's users ask (thousands of statements)."""
+    variant, **sentinels)` makes the query. A scope of one school is a scope of its own: keep
+    this for the office's pages, not for what every school's users ask (thousands of
+    statements)."""
 
     def __init__(self, build, **sentinels):
         self.build = build
