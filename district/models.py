@@ -127,6 +127,12 @@ class Notification(BaseModel):
         indexes = ((("user", "read_at"), False),)
 
 
+# Every page counts a user's unread notifications from this index alone (migration 0180).
+Notification.add_index(Notification.index(Notification.user, Notification.link,
+                                          where=Notification.read_at.is_null(),
+                                          name="notification_unread_user_link"))
+
+
 # --- Account requests and sign-in throttling (migration 0070) ---------------------------------
 
 ACCOUNT_REQUEST_KINDS = ("create", "grant", "revoke", "reset")
