@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 from types import SimpleNamespace
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from .. import access, charts, clock
 from ..db import Prepared, database
@@ -214,7 +214,7 @@ def counters(user, args=None):
         rows = STATUS_TALLIES.rows().fetchall()
     else:
         rows = (filtered(user, args, with_status=False)
-                .select(Incident.status, fn.COUNT(Incident.id).alias("n"))
+                .select(Incident.status, fn.COUNT(SQL("*")).alias("n"))
                 .group_by(Incident.status).tuples())
     found = {status: int(n or 0) for status, n in rows}
     counts = {status: found.get(status, 0) for status in STATUS_LABELS}
