@@ -6,6 +6,7 @@ whose byte order is the Vietnamese dictionary order (a ă â b c d đ e ê ..., 
 so the database orders it the same way under any collation.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -49,7 +50,25 @@ def _split_letter(ch):
     return unicodedata.normalize("NFC", "".join(kept)), tone
 
 
+# Names are sorted again on every page that lists them (communes, levels, schools): the keys of
+# short texts are kept (a province has a few thousand names; a long text is not worth keeping).
+_KEPT_KEYS = 8192
+_KEPT_LENGTH = 200
+
+
 def sort_key(text, max_length=600):
+    """The Vietnamese dictionary order of `text` as a string of digits (see the module)."""
+    if isinstance(text, str) and len(text) <= _KEPT_LENGTH:
+        return _kept_sort_key(text, max_length)
+    return _sort_key(text, max_length)
+
+
+@functools.lru_cache(maxsize=_KEPT_KEYS)
+def _kept_sort_key(text, max_length):
+    return _sort_key(text, max_length)
+
+
+def _sort_key(text, max_length):
     primary, tones = [], []
     for ch in clean(text).lower():
         if ch == " ":
