@@ -130,6 +130,13 @@ def nothing(model):
     return model.select().where(SQL("1 = 0"))
 
 
+def is_everything(scope):
+    """Whether a scope leaves every row in (a bare `Model.select()`, as the office's aggregate
+    scopes are): a query may then skip the scope's `IN (SELECT ...)`, which costs a join over
+    the whole table."""
+    return scope._where is None and not scope._from_list[1:] and not getattr(scope, "_joins", None)
+
+
 # --- Schools and users ------------------------------------------------------------------------
 
 

@@ -458,11 +458,6 @@ def _cut(text):
     return text if len(text) <= OPTION_TITLE else text[:OPTION_TITLE - 1].rstrip() + "…"
 
 
-def communes():
-    rows = (School.select(School.commune).where(School.active == True)  # noqa: E712
-            .distinct().tuples())
-    return sorted((c for (c,) in rows if c), key=sort_key)
-
 
 def office_trainings(user, year):
     """The office's own trainings of the school year `user` sees, newest first, with how many

@@ -8,7 +8,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, clock
+from .. import access, clock, school_search
 from ..access import (
     ADMIN,
     OBSERVER,
@@ -131,7 +131,7 @@ def _coverage(filters):
         figures=queries.coverage_figures(current_user, filters),
         month_chart=queries.month_chart(months),
         directives=queries.year_directives(current_user, filters["year"], filters["directive"]),
-        communes=[(c, c) for c in queries.communes()],
+        communes=[(c, c) for c in school_search.communes()],
         trainings=queries.office_trainings(current_user, filters["year"]).limit(5),
         year_choices=_year_choices(activities_visible_to(current_user)),
         may_record=access.may_record_activity(current_user), **_words())

@@ -11,6 +11,7 @@ from peewee import JOIN, fn
 from .. import charts, school_search
 from ..access import (
     can_edit_roster,
+    is_everything,
     roster_aggregates_scope,
     rosters_visible_to,
     schools_visible_to,
@@ -25,7 +26,7 @@ from ..models import (
     School,
     User,
 )
-from ..text import fold, sort_key
+from ..text import fold
 from .members import diff_members, member_dict, member_values
 from .rules import training_of
 from .vocabulary import STATE_LABELS, VALID_STATES
@@ -170,7 +171,7 @@ def upload_of(user, school, file_id):
 def _with_current_roster(query, scope=None):
     """`query` of schools LEFT JOIN their current roster (among `scope` when given)."""
     on = (Roster.school == School.id) & (Roster.is_current == True)  # noqa: E712
-    if scope is not None:
+    if scope is not None and not is_everything(scope):
         on &= Roster.id.in_(scope.select(Roster.id))
     return query.join(Roster, JOIN.LEFT_OUTER, on=on).where(School.active == True)  # noqa: E712
 
@@ -220,11 +221,6 @@ def coverage_counts(user):
     return {**counts, "total": total, "covered": covered,
             "rate": round(100 * covered / total) if total else 0}
 
-
-def communes():
-    rows = (School.select(School.commune).where(School.active == True)  # noqa: E712
-            .distinct().tuples())
-    return sorted((c for (c,) in rows if c), key=sort_key)
 
 
 def state_of(school):

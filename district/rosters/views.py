@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import school_search
 from ..access import (
     OFFICER,
     PRINCIPAL,
@@ -95,7 +96,8 @@ def _coverage():
     return render(
         "rosters/coverage.html", block="results", pages=pages,
         args={k: v for k, v in filters.items() if v}, filters=filters,
-        counts=queries.coverage_counts(current_user), communes=[(c, c) for c in queries.communes()],
+        counts=queries.coverage_counts(current_user),
+        communes=[(c, c) for c in school_search.communes()],
         in_force=rule_set_in_force(), state_of=queries.state_of,
         **(_words() | {"levels": translated(LEVEL_LABELS),
                        "ownerships": translated(OWNERSHIP_LABELS)}),

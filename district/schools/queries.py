@@ -50,7 +50,6 @@ from ..reviews.queries import display_state
 from ..reviews.vocabulary import ACCEPTED, NEEDS_ACTION, STORED_STATES
 from ..rosters.vocabulary import STATES as ROSTER_STATES
 from ..rosters.vocabulary import VALID_STATES
-from ..text import sort_key
 from ..vocabulary import SCHOOL_LEVELS
 from .vocabulary import PERIOD_LABELS, SEMESTER_MONTHS, SORTS, WHOLE_YEAR
 
@@ -343,11 +342,6 @@ def list_figures(user, rows, review_round=None):
                          if review_round and school.review_stored else None)
     return rows
 
-
-def communes():
-    rows = (School.select(School.commune).where(School.active == True)  # noqa: E712
-            .distinct().tuples())
-    return sorted((c for (c,) in rows if c), key=sort_key)
 
 
 # --- The periodic report ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, request, url_for
 from flask_babel import format_decimal
 from flask_login import current_user
 
-from .. import access, clock
+from .. import access, clock, school_search
 from ..access import OBSERVER, OFFICER, PRINCIPAL, allow, get_visible_or_404
 from ..activities import years
 from ..activities.vocabulary import GROUP_LABELS, GROUPS, KIND_LABELS
@@ -92,7 +92,7 @@ def index():
                   load=lambda rows: queries.list_figures(current_user, rows, review_round))
     return render("schools/index.html", "results", pages=pages, filters=filters,
                   args={k: v for k, v in filters.items() if v}, review_round=review_round,
-                  communes=[(c, c) for c in queries.communes()], attention=ATTENTION_LABELS,
+                  communes=[(c, c) for c in school_search.communes()], attention=ATTENTION_LABELS,
                   year=years.current(), **_words())
 
 
