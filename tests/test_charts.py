@@ -9,6 +9,7 @@ import pytest
 
 from district import charts, clock
 from district.directives import operations as directive_operations
+from district.directives.queries import HOME_COMMUNES
 from district.incidents import operations as incident_operations
 from district.incidents import suppression
 from district.models import Recipient
@@ -216,6 +217,42 @@ def test_officer_home_charts_rates_coverage_and_incidents(district, login_as, ma
     assert ["Mới tiếp nhận", "3"] in _cells(status)
     month = _figure(page, "home-incidents-month")
     assert [r[1] for r in _cells(month)] == ["3"]
+
+
+def test_homes_chart_the_communes_with_the_lowest_rates_and_link_to_every_commune(
+        district, login_as, make_directive, make_school):
+    """A province has a hundred communes: past HOME_COMMUNES the homes chart the communes with
+    the lowest rates, lowest first, and link to the page of every commune."""
+    many = HOME_COMMUNES + 2
+    schools = [make_school(name=f"Trường Tiểu học Xã {n:02d}", commune=f"Xã {n:02d}")
+               for n in range(many)]
+    directive = make_directive()
+    for school in schools[:3]:
+        directive_operations.acknowledge_for_school(district.officer, directive, school.id,
+                                                    "paper", "Công văn giấy của trường")
+    directive_operations.acknowledge(district.principal, directive)  # Xã Tân Phú: 1 of 2
+    every = many + 1
+    for user in (district.officer, district.observer):
+        client = login_as(user)
+        page = client.get("/").get_data(as_text=True)
+        figure = _figure(page, "rates-commune")
+        assert f"{HOME_COMMUNES} xã/phường có tỉ lệ xác nhận thấp nhất" in figure
+        _svg(figure)
+        # The communes at 0% in name order, then Tân Phú's 50%; none of those at 100%.
+        assert _cells(figure) == [[f"Xã {n:02d}", "0% (0/1)"] for n in range(3, many)] + [
+            ["Xã Tân Phú", "50% (1/2)"]]
+        assert (f'<a href="/directives/rates#rates-commune">Tỉ lệ của cả {every} xã/phường</a>'
+                in page)
+        full = client.get("/directives/rates")
+        assert full.status_code == 200
+        cells = _cells(_figure(full.get_data(as_text=True), "rates-commune"))
+        assert [c[0] for c in cells] == [f"Xã {n:02d}" for n in range(many)] + ["Xã Tân Phú"]
+        assert cells[0] == ["Xã 00", "100% (1/1)"]
+    english = login_as(district.officer)
+    english.post("/language", data={"locale": "en"})
+    assert "Rates of all 15 communes" in english.get("/").get_data(as_text=True)
+    for user in (district.principal, district.staff, district.admin):
+        assert login_as(user).get("/directives/rates").status_code == 404
 
 
 def test_observer_home_charts_keep_small_counts_suppressed(district, login_as, report,

@@ -10,7 +10,7 @@ local `clock.today()` says exactly that, the same way on SQLite and PostgreSQL.
 import datetime as dt
 from types import SimpleNamespace
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import gettext as _
 from peewee import JOIN, SQL, Case, Field, fn
 
@@ -52,7 +52,6 @@ from ..models import (
     StoredFile,
     User,
 )
-from ..rosters.queries import communes as active_communes
 from ..rosters.queries import valid_roster_on_file  # the rosters feature decides what is valid
 from ..text import clean, fold, sort_key
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS, PRINCIPAL, SCHOOL_ROLES, STAFF
@@ -225,10 +224,18 @@ def school_inbox(user, q="", state=""):
 def pending_count(user):
     """The header badge: for who acknowledges, directives the school has still to acknowledge;
     for the other staff, directives nobody of the school has opened yet. One query, asked on
-    every page of a school's users: its SQL is built once for each of the two (db.Prepared)."""
+    every page of a school's users: its SQL is built once for each of the two (db.Prepared).
+    Counted once per request (the badge and the school's home card both show it; every view
+    writes before it renders)."""
     if not receives_directives(user):
         return 0
-    return PENDING[may_acknowledge(user)].rows(school_id=user.school_id).fetchone()[0]
+    kept = g.get("pending_directives") if has_request_context() else None
+    if kept is None or kept[0] != user.id:
+        kept = (user.id,
+                PENDING[may_acknowledge(user)].rows(school_id=user.school_id).fetchone()[0])
+        if has_request_context():
+            g.pending_directives = kept
+    return kept[1]
 
 
 def _school_user(acknowledges, school_id, user_id=-7402):
@@ -657,13 +664,6 @@ def respond_blocker(user, directive, recipient):
     return None
 
 
-def communes(directive):
-    return [r.commune for r in
-            School.select(School.commune).join(Recipient, on=(Recipient.school == School.id))
-            .where(Recipient.directive == directive.id, School.commune != "")
-            .distinct().order_by(School.commune)]
-
-
 # --- Reminders ------------------------------------------------------------------------------
 
 
@@ -829,12 +829,26 @@ GROUP_RATES = ScopedPrepared(
     lambda scope, _variant: _school_rates(scope, School.level, School.commune))
 
 
-def rate_charts(user):
-    """The officer's and the observer's home: rates by level and by commune as bar charts
-    (one query)."""
+# The most communes the office's homes chart. A province has a hundred or more: past this the
+# homes chart the communes with the lowest rates and link to the page of every commune
+# (docs/decisions/home-commune-rates.md).
+HOME_COMMUNES = 12
+
+
+def rate_charts(user, communes_shown=None):
+    """Rates by level and by commune as bar charts (one query): every commune in name order,
+    or, when there are more than `communes_shown`, that many with the lowest rates (lowest
+    first). {"levels", "communes": charts, "all_communes": how many communes, "lowest": whether
+    the chart holds only the lowest}."""
     rates = group_rates(user)
-    return {"levels": charts.rate_bars(rates["levels"]),
-            "communes": charts.rate_bars(rates["communes"])}
+    communes = rates["communes"]
+    lowest = communes_shown is not None and len(communes) > communes_shown
+    if lowest:
+        # Stable: communes of the same rate stay in name order.
+        communes = sorted(communes, key=lambda r: r["done"] / r["total"] if r["total"] else 0)
+        communes = communes[:communes_shown]
+    return {"levels": charts.rate_bars(rates["levels"]), "communes": charts.rate_bars(communes),
+            "all_communes": len(rates["communes"]), "lowest": lowest}
 
 
 # --- The school chooser of the directive form -----------------------------------------------
@@ -878,11 +892,6 @@ def chosen_schools(user, school_ids, shown=CHIPS_SHOWN):
     return {"count": len(rows), "limit": shown,
             "shown": [{"id": i, "name": name} for i, name in rows[:shown]],
             "more_ids": [i for i, _name in rows[shown:]]}
-
-
-def chooser_communes():
-    """The communes of the active schools, for the chooser's filter."""
-    return active_communes()
 
 
 # --- Dissemination (response kind "disseminate"; docs/decisions/directive-dissemination.md) --

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, school_search
 from ..access import (
     allow,
     directives_visible_to,
@@ -115,14 +115,23 @@ def directive_observer_rates():
 
 @bp.app_template_global()
 def directive_rate_charts():
-    """The officer's and the observer's home: rates by level and by commune, as charts."""
-    return queries.rate_charts(current_user)
+    """The officer's and the observer's home: rates by level and by commune, as charts (the
+    communes with the lowest rates when there are many)."""
+    return queries.rate_charts(current_user, queries.HOME_COMMUNES)
 
 
 @bp.app_template_global()
 def directive_school_home():
     return {**queries.school_home(current_user), "states": STATE_LABELS,
             "state_classes": STATE_CLASSES, "responses": RESPONSE_LABELS}
+
+
+@bp.get("/rates")
+@allow(OFFICER, OBSERVER)
+def rates():
+    """Acknowledgement rates by level and by every commune (the homes chart only the communes
+    with the lowest rates when there are many)."""
+    return render("directives/rates_by_group.html", charts=queries.rate_charts(current_user))
 
 
 def _visible(directive_id):
@@ -292,7 +301,7 @@ def _chooser(chosen_ids):
     chosen = queries.chosen_schools(current_user, chosen_ids)
     return {"filters": filters, "results": queries.chooser_results(current_user, filters),
             "chosen": chosen, "chosen_ids": {s["id"] for s in chosen["shown"]}
-            | set(chosen["more_ids"]), "communes": queries.chooser_communes()}
+            | set(chosen["more_ids"]), "communes": school_search.communes()}
 
 
 @bp.get("/schools")
@@ -750,7 +759,7 @@ def tracking(directive_id):
                               total=_tracking_total(counts, filters),
                               load=lambda rows: queries.tracking_rows_of(current_user,
                                                                          directive, rows)),
-                  args=filters, communes=[(c, c) for c in queries.communes(directive)],
+                  args=filters, communes=[(c, c) for c in school_search.communes()],
                   **_tracking_context(directive))
 
 
