@@ -124,7 +124,9 @@ class Notification(BaseModel):
     read_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("user", "read_at"), False),)
+        indexes = ((("user", "read_at"), False),
+                   # The notifications page, newest first (migration 0190).
+                   (("user", "created_at", "id"), False))
 
 
 # Every page counts a user's unread notifications from this index alone (migration 0180).
