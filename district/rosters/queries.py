@@ -223,6 +223,19 @@ def coverage_counts(user):
 
 
 
+def coverage_total(user, filters, counts):
+    """How many schools the coverage list holds, read from `counts` (coverage_counts) when they
+    are of the same schools: nothing narrows the list but its state, and `user` sees every
+    school and counts every roster (the officer). None otherwise (web.Pages counts them)."""
+    if any(filters.get(name) for name in ("q", "level", "ownership", "commune")):
+        return None
+    if not (is_everything(schools_visible_to(user))
+            and is_everything(roster_aggregates_scope(user))):
+        return None
+    state = filters.get("state")
+    return counts[state] if state == "none" or state in STATE_LABELS else counts["total"]
+
+
 def state_of(school):
     """The roster state of a school of `coverage_query` ("none" without a roster)."""
     roster = getattr(school, "roster", None)

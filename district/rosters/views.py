@@ -92,11 +92,12 @@ def _filters():
 
 def _coverage():
     filters = _filters()
-    pages = Pages(queries.coverage_page(current_user, filters))
+    counts = queries.coverage_counts(current_user)
+    pages = Pages(queries.coverage_page(current_user, filters),
+                  total=queries.coverage_total(current_user, filters, counts))
     return render(
         "rosters/coverage.html", block="results", pages=pages,
-        args={k: v for k, v in filters.items() if v}, filters=filters,
-        counts=queries.coverage_counts(current_user),
+        args={k: v for k, v in filters.items() if v}, filters=filters, counts=counts,
         communes=[(c, c) for c in school_search.communes()],
         in_force=rule_set_in_force(), state_of=queries.state_of,
         **(_words() | {"levels": translated(LEVEL_LABELS),

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from district.models import AuditEntry, Roster
+from district.models import AuditEntry, Roster, School
 from district.rosters import operations, queries, rules
 
 from .conftest import complete_members, member
@@ -260,6 +260,31 @@ def test_pagination(app, login_as, district, make_school):
     assert client.get("/rosters/?page=9").status_code == 404
 
 
+def test_the_pager_counts_the_schools_of_the_list_shown(app, login_as, district, make_school,
+                                                       save_roster):
+    """The officer's pager takes its total from the coverage figures when only the state
+    narrows the list, and counts the rows when a search or a filter does: either way its last
+    page is the list's last."""
+    app.config["PAGE_SIZE"] = 1  # the last page's number is the count
+    for i in range(5):
+        make_school(name=f"Trường Tiểu học Lạc Long {i}", level="tieu_hoc")
+    save_roster(district.preschool, district.principal)
+    client = login_as(district.officer)
+    active = School.select().where(School.active == True).count()  # noqa: E712
+
+    def last_page(query):
+        page = 1
+        while client.get(f"/rosters/?{query}&page={page + 1}").status_code == 200:
+            page += 1
+        return page
+
+    assert last_page("") == active
+    assert last_page("state=complete") == 1
+    assert last_page("state=none") == active - 1
+    assert last_page("q=lac+long") == 5
+    assert last_page("state=none&level=tieu_hoc") == 5
+
+
 def test_exports_csv_with_bom_and_xlsx(app, login_as, district, save_roster):
     save_roster(district.preschool, district.principal)
     client = login_as(district.officer)
@@ -306,9 +331,10 @@ def test_coverage_page_runs_a_fixed_number_of_queries(app, login_as, district, m
         response = client.get("/rosters/")
     assert response.get_data(as_text=True).count('<tr id="school-') == min(300, page_size)
     assert small.count == large.count
-    # The page's own five (count, figures, communes, rule set, the page of schools), the
-    # signed-in user, and what the layout asks (menu badge, bell, notifications read by opening).
-    assert large.count <= 10
+    # The page's own four (figures, which give the pager its total, communes, rule set, the
+    # page of schools), the signed-in user, and what the layout asks (menu badge, bell,
+    # notifications read by opening).
+    assert large.count <= 9
     print(f"coverage page: {large.count} queries for 10 and for 300 schools "
           f"(page size {page_size})")
     with queries() as export:
