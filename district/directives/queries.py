@@ -797,8 +797,9 @@ def level_rates(user):
 
 
 def observer_rates(user):
-    """The home card: the five latest directives' rates and the rates per level (two queries)."""
-    return {"directives": list(directive_rates(user).limit(5)), "levels": level_rates(user)}
+    """The home card: the five latest directives' rates (one query; the rates per level and
+    commune are `rate_charts`)."""
+    return {"directives": list(directive_rates(user).limit(5))}
 
 
 # --- Charts ---------------------------------------------------------------------------------
