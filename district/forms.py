@@ -177,17 +177,31 @@ def choices(pairs, blank=None):
     return result + [SelectChoice(str(value), label) for value, label in items]
 
 
+def option_tag(value, label, selected=False):
+    """One plain <option>, in the markup WTForms writes, written directly: a select of a
+    hundred choices (the communes of a province) renders in a tenth of the time."""
+    chosen = "selected " if selected else ""
+    return Markup(f'<option {chosen}value="{escape(value)}">{escape(label)}</option>')
+
+
+def option_tags(pairs, selected):
+    """The <option>s of (value, label) pairs or a dict, the one whose value is `selected` (as
+    text) marked: the filter bars' selects (templates/_partials/lists.html `select`)."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    chosen = str(selected)
+    return Markup("".join([option_tag(value, label, str(value) == chosen)
+                           for value, label in items]))
+
+
 class Select(wtforms.widgets.Select):
-    """WTForms' select with its plain options written directly (same markup): a filter of a
-    hundred choices (the audit log's actions) renders in a tenth of the time."""
+    """WTForms' select with its plain options written directly (`option_tag`, same markup):
+    a filter of a hundred choices (the audit log's actions) renders in a tenth of the time."""
 
     @classmethod
     def render_option(cls, choice, **kwargs):
         if kwargs or choice.render_kw or isinstance(choice.value, bool):
             return super().render_option(choice, **kwargs)
-        selected = "selected " if choice.selected else ""
-        label = escape(choice.label or choice.value)
-        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+        return option_tag(choice.value, choice.label or choice.value, choice.selected)
 
 
 class EmptyForm(Form):

@@ -194,9 +194,11 @@ class Pages:
 
 
 def init_app(app):
+    from .forms import option_tags
     from .notifications.queries import unread_count
 
     app.wsgi_app = QueryStringCleaner(app.wsgi_app)
+    app.jinja_env.globals["option_tags"] = option_tags  # the filter bars' selects
 
     @app.before_request
     def query_string_bounded():

@@ -283,6 +283,11 @@ def test_the_pager_counts_the_schools_of_the_list_shown(app, login_as, district,
     assert last_page("state=none") == active - 1
     assert last_page("q=lac+long") == 5
     assert last_page("state=none&level=tieu_hoc") == 5
+    # The filter bar shows the choices made.
+    page = client.get("/rosters/?state=none&level=tieu_hoc").get_data(as_text=True)
+    assert '<option selected value="none">' in page
+    assert '<option selected value="tieu_hoc">' in page
+    assert page.count("<option selected") == 2
 
 
 def test_exports_csv_with_bom_and_xlsx(app, login_as, district, save_roster):
