@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from . import clock
-from .db import database
+from .db import Prepared, database
 
 log = logging.getLogger("district.reminder_schedule")
 
@@ -161,6 +161,10 @@ class StepLog:
     def __init__(self, field):
         self.field = field
         self.model = field.model
+        # Every page of the thing (its tracking, its detail) asks for its steps: built once.
+        self._rows = Prepared(lambda owner_id: self.model.select().where(self.field == owner_id)
+                              .order_by(self.model.at.desc(), self.model.step.desc()),
+                              owner_id=-7501)
 
     def _of(self, owner_id, step=None, deadline=None):
         where = [self.field == owner_id]
@@ -177,8 +181,13 @@ class StepLog:
 
     def rows(self, owner_id):
         """Every step done for the thing, whatever the deadline then, latest first."""
-        return list(self.model.select().where(*self._of(owner_id))
-                    .order_by(self.model.at.desc(), self.model.step.desc()))
+        return self._rows.objects(owner_id=owner_id)
+
+    def for_page(self, owner_id, deadline):
+        """(every step done, latest first; {step: row} of those for `deadline`): what a page
+        shows of the schedule, from one query."""
+        rows = self.rows(owner_id)
+        return rows, {r.step: r for r in rows if r.deadline == deadline}
 
     def insert(self, owner_id, step, deadline, state, now):
         """Insert the step's row if no worker did: True if this one did (the unique key

@@ -67,11 +67,13 @@ def decide(directive, now, done=None):
                          done, now)
 
 
-def plan(directive):
-    """Each step of the directive's schedule for its current deadline (one query)."""
+def plan(directive, done=None):
+    """Each step of the directive's schedule for its current deadline (one query, none when
+    `done`, {step: row} of the steps done for it, is given)."""
+    if done is None:
+        done = STEPS.done(directive.id, directive.deadline)
     return shared.plan(directive.deadline, _published_day(directive), directive.reminder_days,
-                       STEPS.done(directive.id, directive.deadline),
-                       live=directive.status == "published",
+                       done, live=directive.status == "published",
                        active=directive.status != "withdrawn")
 
 
@@ -83,8 +85,9 @@ def history(directive):
 
 def context(directive):
     """What templates/directives/_schedule.html shows."""
+    rows, done = STEPS.for_page(directive.id, directive.deadline)
     return shared.context(
-        plan(directive), history(directive),
+        plan(directive, done), shared.history(rows),
         intro=_("Vào ngày của mỗi bước, từ %(time)s, hiệu trưởng các trường chưa hoàn thành "
                 "được nhắc; trường đã hoàn thành không bị nhắc.",
                 time=reminder_time().strftime("%H:%M")),

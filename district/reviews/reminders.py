@@ -65,12 +65,12 @@ def send_round_due(review_round, now):
 
 def context(review_round):
     """What templates/_partials/reminder_schedule.html shows on the round's page."""
+    rows, done = STEPS.for_page(review_round.id, review_round.deadline)
     return shared.context(
         shared.plan(review_round.deadline, _launched_day(review_round),
-                    review_round.reminder_days,
-                    STEPS.done(review_round.id, review_round.deadline),
+                    review_round.reminder_days, done,
                     live=review_round.status == OPEN, active=review_round.status == OPEN),
-        shared.history(STEPS.rows(review_round.id)),
+        shared.history(rows),
         intro=_("Vào ngày của mỗi bước, từ %(time)s, hiệu trưởng các trường còn phải làm "
                 "(chưa bắt đầu, đang soạn, bị trả lại) được nhắc; trường đã nộp hoặc đã được "
                 "chấp nhận không bị nhắc.", time=shared.reminder_time().strftime("%H:%M")),
