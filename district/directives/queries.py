@@ -805,24 +805,34 @@ def observer_rates(user):
 # --- Charts ---------------------------------------------------------------------------------
 
 
-def _local_day(column):
-    """SQL: the local day ("YYYY-MM-DD") of a UTC timestamp column, on SQLite and PostgreSQL
-    (the office's zone has no daylight saving: one offset holds for a query)."""
-    minutes = round(clock.utc_offset_hours() * 60)
+def _local_day(column, minutes):
+    """SQL: the local day of a UTC timestamp column, `minutes` from UTC (the office's zone has
+    no daylight saving: one offset holds for a query); a date on PostgreSQL ("date(...)": half
+    the time of formatting each row as text), "YYYY-MM-DD" on SQLite."""
     if is_sqlite():
-        return fn.strftime(SQL("'%Y-%m-%d'"), column, SQL(f"'{minutes:+d} minutes'"))
-    return fn.to_char(column + SQL(f"interval '{minutes} minutes'"), SQL("'YYYY-MM-DD'"))
+        return fn.date(column, SQL(f"'{minutes:+d} minutes'"))
+    return fn.date(column + SQL(f"interval '{minutes} minutes'"))
+
+
+def _ack_days_query(scope, minutes, directive_id):
+    day = _local_day(Recipient.acknowledged_at, minutes)
+    return (scope.select(day.alias("day"), fn.COUNT(SQL("*")).alias("n"))
+            .where(Recipient.directive == directive_id, Recipient.acknowledged_at.is_null(False))
+            .group_by(day).order_by(day))
+
+
+# The tracking page's chart, on each visit: built once per scope and offset (db.ScopedPrepared).
+ACK_DAYS = ScopedPrepared(_ack_days_query, directive_id=-7601)
 
 
 def ack_days(user, directive):
     """[(local day, acknowledgements that day)] of one directive, oldest first, counted in
     `directive_aggregates_scope(user)`: one GROUP BY query whatever the number of schools."""
-    day = _local_day(Recipient.acknowledged_at)
-    rows = (directive_aggregates_scope(user)
-            .select(day.alias("day"), fn.COUNT(Recipient.id).alias("n"))
-            .where(Recipient.directive == directive.id, Recipient.acknowledged_at.is_null(False))
-            .group_by(day).order_by(day).tuples())
-    return [(dt.date.fromisoformat(d), int(n)) for d, n in rows if d]
+    minutes = round(clock.utc_offset_hours() * 60)
+    rows = ACK_DAYS.get(directive_aggregates_scope(user), variant=minutes).rows(
+        directive_id=directive.id)
+    return [(d if isinstance(d, dt.date) else dt.date.fromisoformat(d), int(n))
+            for d, n in rows if d]
 
 
 def ack_timeline(user, directive, total):
