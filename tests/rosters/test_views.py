@@ -74,6 +74,30 @@ def test_observer_sees_only_the_coverage_figure(app, login_as, district, save_ro
     assert client.get(f"/rosters/versions/{roster.id}").status_code == 404
 
 
+def test_coverage_figures_count_the_active_schools_by_their_current_roster(
+        app, district, make_school, save_roster):
+    from district.admin import operations as admin_operations
+
+    closed = make_school(name="Trường Tiểu học Đã Sáp Nhập")
+    save_roster(closed, district.principal)
+    unstaffed = make_school(name="Trường Tiểu học Chưa Có Tổ")
+    save_roster(district.preschool, district.principal)
+    save_roster(district.preschool, district.principal,
+                members=[member("Nguyễn Văn An")])  # its current one: one member short of a team
+    admin_operations.set_school_active(district.admin, closed, False)
+    admin_operations.set_school_active(district.admin, unstaffed, False)
+
+    by_hand = {"complete": 0, "warnings": 0, "incomplete": 0, "none": 0}
+    for school in School.select().where(School.active == True):  # noqa: E712
+        roster = queries.current_roster(school.id)
+        by_hand[roster.state if roster else "none"] += 1
+    for user in (district.officer, district.observer):
+        counts = queries.coverage_counts(user)
+        assert {state: counts[state] for state in by_hand} == by_hand
+        assert counts["total"] == sum(by_hand.values())
+    assert by_hand["incomplete"] == 1 and by_hand["complete"] == 0
+
+
 def test_admin_has_no_roster_access(app, login_as, district):
     client = login_as(district.admin)
     assert client.get("/rosters/").status_code == 404
