@@ -16,6 +16,7 @@ passes them. An object a user may not see answers 404, not 403, so ids cannot be
 """
 
 from functools import wraps
+from types import SimpleNamespace
 
 from flask import abort, current_app, request
 from flask_login import current_user
@@ -128,6 +129,13 @@ def is_principal(user):
 def nothing(model):
     """An empty query of `model` (still a query, so callers can chain and count it)."""
     return model.select().where(SQL("1 = 0"))
+
+
+def stand_in(role, school_id, user_id):
+    """A user of a school with `role` (PRINCIPAL or STAFF), for building a prepared statement
+    (db.Prepared) through this module's rules as for the user themselves: `school_id` and
+    `user_id` are the statement's placeholders."""
+    return SimpleNamespace(id=user_id, role=role, school_id=school_id, is_authenticated=True)
 
 
 def is_everything(scope):

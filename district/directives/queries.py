@@ -27,6 +27,7 @@ from ..access import (
     recipients_visible_to,
     school_tallies_scope,
     schools_visible_to,
+    stand_in,
     users_visible_to,
 )
 from ..activities.vocabulary import QUAN_TRIET, STAFF_GROUPS
@@ -239,10 +240,9 @@ def pending_count(user):
 
 
 def _school_user(acknowledges, school_id, user_id=-7402):
-    """A stand-in for a user of school `school_id` who acknowledges (the principal) or not, for
-    building a prepared statement through access.py's rules as for the user themselves."""
-    return SimpleNamespace(id=user_id, role=PRINCIPAL if acknowledges else STAFF,
-                           school_id=school_id, is_authenticated=True)
+    """A stand-in (access.stand_in) for a user of school `school_id` who acknowledges (the
+    principal) or not."""
+    return stand_in(PRINCIPAL if acknowledges else STAFF, school_id, user_id)
 
 
 def _pending_query(acknowledges, school_id):
