@@ -305,7 +305,7 @@ def detail(user, incident):
                   if not (item in checklist and checklist[item].done_at)]
     urgent = is_urgent(incident)
     context = {
-        "students": list(incident.students.order_by(IncidentStudent.id)),
+        "students": STUDENTS.objects(incident_id=incident.id),
         "events": readable(list(_timeline(incident.id).order_by(IncidentEvent.at,
                                                                 IncidentEvent.id))),
         "checklist": checklist,
@@ -315,7 +315,7 @@ def detail(user, incident):
         "hours": hours_since(incident.reported_at, now),
         "steps": status_steps(user, incident,
                               open_steps if incident.status in OPEN_STATUSES else []),
-        "referrals": list(incident.referrals.order_by(IncidentReferral.referred_on)),
+        "referrals": REFERRALS.objects(incident_id=incident.id),
         "attachments": list(
             IncidentAttachment.select(IncidentAttachment.id, StoredFile.id,
                                       StoredFile.original_name, StoredFile.size)
@@ -329,17 +329,30 @@ def detail(user, incident):
     return context
 
 
+# What the detail page reads of one incident, on each visit: built once (db.Prepared), run
+# for the incident the user may see (get_visible_or_404 found it first).
+STUDENTS = Prepared(lambda incident_id: IncidentStudent.select()
+                    .where(IncidentStudent.incident == incident_id).order_by(IncidentStudent.id),
+                    incident_id=-7901)
+REFERRALS = Prepared(lambda incident_id: IncidentReferral.select()
+                     .where(IncidentReferral.incident == incident_id)
+                     .order_by(IncidentReferral.referred_on, IncidentReferral.id),
+                     incident_id=-7902)
+VIEWS = Prepared(lambda incident_id: IncidentView.select(
+                     IncidentView.user, User.full_name, fn.MAX(IncidentView.at),
+                     fn.COUNT(SQL("*")))
+                 .join(User, on=(IncidentView.user == User.id))
+                 .where(IncidentView.incident == incident_id)
+                 .group_by(IncidentView.user, User.full_name)
+                 .order_by(fn.MAX(IncidentView.at).desc()),
+                 incident_id=-7903)
+
+
 def _views(incident):
-    return list(
-        IncidentView.select(IncidentView.user, User.full_name,
-                            fn.MAX(IncidentView.at).alias("last"),
-                            fn.COUNT(IncidentView.id).alias("times"))
-        .join(User, on=(IncidentView.user == User.id))
-        .where(IncidentView.incident == incident.id)
-        .group_by(IncidentView.user, User.full_name)
-        .order_by(fn.MAX(IncidentView.at).desc())
-        .dicts()
-    )
+    at = IncidentView.at
+    return [{"user": user_id, "full_name": name, "last": at.python_value(last),
+             "times": int(times)}
+            for user_id, name, last, times in VIEWS.rows(incident_id=incident.id)]
 
 
 def assignable_users(school_id):
@@ -349,8 +362,12 @@ def assignable_users(school_id):
                    User.active == True))  # noqa: E712
 
 
+ASSIGNABLE = Prepared(lambda school_id: assignable_users(school_id).order_by(User.name_key),
+                     school_id=-7904)
+
+
 def _assignable(incident):
-    return list(assignable_users(incident.school_id).order_by(User.name_key))
+    return ASSIGNABLE.objects(school_id=incident.school_id)
 
 
 # --- Aggregates -------------------------------------------------------------------------------

@@ -145,6 +145,11 @@ def test_detail_records_a_view_the_list_does_not(district, login_as, report):
     page = principal.get(f"/incidents/{incident.id}").get_data(as_text=True)
     viewed = page.split('id="viewed-by"')[1]
     assert district.officer.full_name in viewed and district.principal.full_name in viewed
+    # Latest first, each with when they last opened it (local time) and how often.
+    items = viewed.split("</ul>")[0].split("<li>")[1:]
+    assert items[0].startswith(district.principal.full_name) and "(2 lần)" in items[0]
+    assert items[1].startswith(district.officer.full_name) and "lần" not in items[1]
+    assert re.search(r" · \d{2}/\d{2}/\d{4} \d{2}:\d{2}", items[0])
     # The reporter sees the incident but not who opened it.
     staff_page = login_as(district.staff).get(f"/incidents/{incident.id}").get_data(as_text=True)
     assert 'id="viewed-by"' not in staff_page
