@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from peewee import JOIN, SQL, Case, fn
 
 from .. import access, charts, clock
-from ..db import Prepared, database
+from ..db import Prepared, database, is_sqlite
 from ..models import (
     Incident,
     IncidentAttachment,
@@ -76,10 +76,20 @@ def filtered(user, args, with_status=True):
     if args.get("mine"):
         query = query.where(Incident.assignee == user.id)
     if args.get("q"):
-        term = fold(args["q"])
-        query = query.where(Incident.summary_search.contains(term)
-                            | fn.LOWER(Incident.reference).contains(term))
+        query = query.where(_matching(fold(args["q"])))
     return query
+
+
+def _matching(term):
+    """SQL: the incidents whose folded summary or reference holds `term`. On SQLite a term of
+    three letters or more is looked up in the trigram index of migration 0210 (a phrase of
+    FTS5: its letters in a row, nothing in it read as an operator); otherwise, and on
+    PostgreSQL (its pg_trgm indexes serve LIKE), `LIKE '%term%'`."""
+    if len(term) >= 3 and is_sqlite():
+        phrase = '"' + term.replace('"', '""') + '"'
+        return Incident.id.in_(SQL(
+            '(SELECT rowid FROM "incident_search" WHERE "incident_search" MATCH ?)', [phrase]))
+    return Incident.summary_search.contains(term) | fn.LOWER(Incident.reference).contains(term)
 
 
 Reporter = User.alias("reporter")
