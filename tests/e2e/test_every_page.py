@@ -3,9 +3,12 @@
 44 px high on the phone, and axe-core finds no violation of any impact (tests/e2e/walk.py).
 The smallest phone (360×640) is checked for width too."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
+from district.directives import queries as directive_queries
 from tests.conftest import PASSWORD as DEMO_PASSWORD  # the demo seed takes the tests' one
 from tests.e2e import walk
 from tests.e2e.walk import DESKTOP, PHONE, SMALL_PHONE
@@ -141,3 +144,22 @@ def test_filter_controls_are_of_one_height_and_their_placeholders_fit(demo, page
         # No ring around the whole bar (Pico draws one on role=search groups).
         shadow = page.eval_on_selector("form.filters", "e => getComputedStyle(e).boxShadow")
         assert shadow in ("none", ""), shadow
+
+
+@pytest.mark.parametrize("role", ["officer", "observer"])
+def test_from_the_communes_lagging_on_the_home_to_the_rates_of_every_commune(
+        demo, page, role, monkeypatch):
+    """A province has a hundred communes; the demo district has 9: with the home's threshold
+    at 3, the home charts the 3 lowest and links to the page of every commune, which fits a
+    phone and a desktop and is axe-clean."""
+    monkeypatch.setattr(directive_queries, "HOME_COMMUNES", 3)
+    walk.sign_in(page, DEMO_ACCOUNTS[role], DEMO_PASSWORD)
+    home = page.locator("#rates-commune")
+    expect(home.locator("figcaption")).to_have_text("3 xã/phường có tỉ lệ xác nhận thấp nhất")
+    link = page.locator("a[href='/directives/rates#rates-commune']")
+    every = int(re.fullmatch(r"Tỉ lệ của cả (\d+) xã/phường", link.inner_text()).group(1))
+    assert every > 3
+    link.click()
+    expect(page.locator("h1")).to_have_text("Tỉ lệ xác nhận theo cấp học và xã/phường")
+    expect(page.locator("#rates-commune-table tbody tr")).to_have_count(every)
+    assert walk.check_page(page) == []
