@@ -362,11 +362,14 @@ class Recipient(BaseModel):
 
 class SchoolTally(BaseModel):
     """A school's receipts of published directives and how many it acknowledged (migration
-    0080), kept by directives/tallies.py: rates by level and commune sum a row per school."""
+    0080), kept by directives/tallies.py: rates by level and commune sum a row per school, by
+    the school's level and commune kept here too (migration 0220)."""
 
     school = ForeignKeyField(School, unique=True, backref="+", on_delete="RESTRICT")
     received = IntegerField(default=0)
     acknowledged = IntegerField(default=0)
+    level = CharField(max_length=16, default="")
+    commune = CharField(max_length=120, default="")
 
 
 class Acknowledgement(BaseModel):

@@ -16,6 +16,7 @@ from ..auth.passwords import hash_password, temporary_password
 from ..auth.throttle import forget_name
 from ..clock import utcnow
 from ..db import database
+from ..directives import tallies as directive_tallies
 from ..exports import csv_bytes
 from ..i18n import N_
 from ..models import AccountRequest, School, User
@@ -63,6 +64,7 @@ def update_school(actor, school, data):
         _check_school(values, school.id)
         diff = changes(school, {k: values[k] for k in SCHOOL_FIELDS})
         School.update(updated_at=utcnow(), **values).where(School.id == school.id).execute()
+        directive_tallies.school_changed(school.id, values["level"], values["commune"])
         record("school.update", target=school, actor=actor, details=diff)
     return School.get_by_id(school.id)
 

@@ -779,19 +779,20 @@ def directive_rates(user):
 
 
 def _school_rates(scope, *groups):
-    """Receipts and acknowledgements of published directives summed per `groups` (School
-    columns), from one kept row per school (`scope`: `school_tallies_scope(user)`)."""
+    """Receipts and acknowledgements of published directives summed per `groups` (the level and
+    the commune kept on each row), from one kept row per school (`scope`:
+    `school_tallies_scope(user)`), without a join."""
     return (scope
             .select(*groups, fn.SUM(SchoolTally.received).alias("total"),
                     fn.SUM(SchoolTally.acknowledged).alias("done"))
-            .join(School, on=(SchoolTally.school == School.id))
             .where(SchoolTally.received > 0)
             .group_by(*groups))
 
 
 def level_rates(user):
     """Acknowledgement rate per school level over every published directive (one query)."""
-    rows = _school_rates(school_tallies_scope(user), School.level).order_by(School.level).dicts()
+    rows = (_school_rates(school_tallies_scope(user), SchoolTally.level)
+            .order_by(SchoolTally.level).dicts())
     return [{**_with_rate(row), "label": LEVEL_LABELS.get(row["level"], row["level"])}
             for row in rows]
 
@@ -866,7 +867,7 @@ def group_rates(user):
 
 # The office's homes ask it on each visit: built once per scope (db.ScopedPrepared).
 GROUP_RATES = ScopedPrepared(
-    lambda scope, _variant: _school_rates(scope, School.level, School.commune))
+    lambda scope, _variant: _school_rates(scope, SchoolTally.level, SchoolTally.commune))
 
 
 # The most communes the office's homes chart. A province has a hundred or more: past this the

@@ -8,17 +8,19 @@ write of operations.py moves the counts in its own transaction:
   the directive to act on it, opened it, acknowledged its current revision, and of those, late;
   `info_count` the schools that received it for information (counted nowhere else);
 - `SchoolTally.received / acknowledged`: per school, its receipts of *published* directives to
-  act on and how many of them it acknowledged, so rates by level and commune sum one row per school.
+  act on and how many of them it acknowledged, so rates by level and commune sum one row per school;
+  the row holds the school's level and commune too (`school_changed` when they are edited), so
+  the sums need no join.
 
 Counts only ever move by increments under the row's lock (exact when two schools acknowledge at
 once); `rebuild()` recomputes them all from the recipients (migration 0080, the seeds, the
 benchmark's bulk load, `flask tallies rebuild` after a repair by hand).
 """
 
-from peewee import JOIN, fn
+from peewee import JOIN, Value, fn
 
 from ..db import database
-from ..models import Directive, Recipient, SchoolTally
+from ..models import Directive, Recipient, School, SchoolTally
 from .queries import count_if
 
 ACT = Recipient.purpose == "act"
@@ -30,12 +32,23 @@ def published(directive_id, school_ids, informed=0):
     information (its recipients were just created)."""
     Directive.update(recipient_count=len(school_ids), info_count=informed).where(
         Directive.id == directive_id).execute()
-    rows = [{"school": sid, "received": 1, "acknowledged": 0} for sid in school_ids]
-    for start in range(0, len(rows), 500):
-        (SchoolTally.insert_many(rows[start:start + 500])
+    school_ids = list(school_ids)
+    for start in range(0, len(school_ids), 500):
+        chunk = school_ids[start:start + 500]
+        (SchoolTally.insert_from(
+            School.select(School.id, Value(1), Value(0), School.level, School.commune)
+            .where(School.id.in_(chunk)),
+            [SchoolTally.school, SchoolTally.received, SchoolTally.acknowledged,
+             SchoolTally.level, SchoolTally.commune])
          .on_conflict(conflict_target=[SchoolTally.school],
                       update={SchoolTally.received: SchoolTally.received + 1})
          .execute())
+
+
+def school_changed(school_id, level, commune):
+    """A school's level or commune was edited: its row of counts follows."""
+    SchoolTally.update(level=level, commune=commune).where(
+        SchoolTally.school == school_id).execute()
 
 
 def read(directive_id, n=1):
@@ -105,16 +118,19 @@ def rebuild():
         ).execute()
         SchoolTally.delete().execute()
         SchoolTally.insert_from(
-            Recipient.select(Recipient.school, fn.COUNT(Recipient.id), count_if(ACKED))
-            .join(Directive).where(Directive.status == "published", ACT)
-            .group_by(Recipient.school),
-            [SchoolTally.school, SchoolTally.received, SchoolTally.acknowledged]).execute()
+            Recipient.select(Recipient.school, fn.COUNT(Recipient.id), count_if(ACKED),
+                             School.level, School.commune)
+            .join(Directive).switch(Recipient).join(School)
+            .where(Directive.status == "published", ACT)
+            .group_by(Recipient.school, School.level, School.commune),
+            [SchoolTally.school, SchoolTally.received, SchoolTally.acknowledged,
+             SchoolTally.level, SchoolTally.commune]).execute()
 
 
 def recounted():
     """The counts computed afresh from the recipients, in the shape of `kept()` (for tests
     and checks): {"directives": {id: (total, read, acked, late, informed)},
-    "schools": {school id: (received, acknowledged)}}."""
+    "schools": {school id: (received, acknowledged, level, commune)}}."""
     directives = {
         row[0]: tuple(int(x or 0) for x in row[1:]) for row in
         Directive.select(Directive.id, count_if(ACT),
@@ -125,23 +141,26 @@ def recounted():
         .join(Recipient, JOIN.LEFT_OUTER, on=(Recipient.directive == Directive.id))
         .group_by(Directive.id).tuples()}
     schools = {
-        row[0]: (int(row[1]), int(row[2] or 0)) for row in
-        Recipient.select(Recipient.school, fn.COUNT(Recipient.id), count_if(ACKED))
-        .join(Directive).where(Directive.status == "published", ACT)
-        .group_by(Recipient.school).tuples()}
+        row[0]: (int(row[1]), int(row[2] or 0), row[3], row[4]) for row in
+        Recipient.select(Recipient.school, fn.COUNT(Recipient.id), count_if(ACKED),
+                         School.level, School.commune)
+        .join(Directive).switch(Recipient).join(School)
+        .where(Directive.status == "published", ACT)
+        .group_by(Recipient.school, School.level, School.commune).tuples()}
     return {"directives": directives, "schools": schools}
 
 
 def kept():
     """The counts as kept: {"directives": {id: (total, read, acked, late, informed)},
-    "schools": {school id: (received, acknowledged)}} (schools with no receipt left out)."""
+    "schools": {school id: (received, acknowledged, level, commune)}} (schools with no receipt
+    left out)."""
     directives = {d.id: (d.recipient_count, d.read_count, d.ack_count, d.late_count,
                          d.info_count)
                   for d in Directive.select(Directive.id, Directive.recipient_count,
                                             Directive.read_count, Directive.ack_count,
                                             Directive.late_count, Directive.info_count)}
-    schools = {t.school_id: (t.received, t.acknowledged) for t in SchoolTally.select()
-               if t.received or t.acknowledged}
+    schools = {t.school_id: (t.received, t.acknowledged, t.level, t.commune)
+               for t in SchoolTally.select() if t.received or t.acknowledged}
     return {"directives": directives, "schools": schools}
 
 

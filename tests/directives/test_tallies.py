@@ -66,6 +66,26 @@ def test_the_list_and_the_rates_show_the_kept_counts(district, make_directive, t
     assert list(queries.directive_rates(district.staff)) == []
 
 
+def test_the_rates_follow_a_school_whose_level_or_commune_is_edited(district, make_directive,
+                                                                    make_school):
+    from district.admin import operations as admin_operations
+    from district.admin.values import SCHOOL_FIELDS
+
+    moved = make_school(name="Trường Tiểu học Sáp Nhập", commune="Xã Cũ", level="tieu_hoc")
+    directive = make_directive()
+    operations.acknowledge(district.principal, directive)
+    assert SchoolTally.get(SchoolTally.school == moved.id).commune == "Xã Cũ"
+    data = {name: getattr(moved, name) for name in SCHOOL_FIELDS}
+    admin_operations.update_school(district.admin, moved,
+                                   {**data, "commune": "Phường Mới", "level": "thcs"})
+    assert_counts_exact()
+    communes = {r["label"]: (r["done"], r["total"])
+                for r in queries.group_rates(district.officer)["communes"]}
+    assert communes["Phường Mới"] == (0, 1) and "Xã Cũ" not in communes
+    levels = {r["level"]: (r["done"], r["total"]) for r in queries.level_rates(district.officer)}
+    assert levels["thcs"] == (0, 2) and "tieu_hoc" not in levels
+
+
 def test_the_demo_seed_leaves_exact_counts(app, runner):
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0, result.output
