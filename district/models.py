@@ -469,7 +469,8 @@ class Incident(BaseModel):
 
     class Meta:
         indexes = (
-            (("school", "status"), False),
+            # Every column a school's home card counts (migration 0230).
+            (("school", "status", "severity", "sensitive", "assignee"), False),
             (("school", "reported_at"), False),  # migration 0030
             (("category", "status"), False),  # migration 0170
             (("severity", "status"), False),  # migration 0170
