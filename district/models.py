@@ -248,6 +248,15 @@ class Directive(BaseModel):
     info_levels = JSONField(default=list)
     info_school_ids = JSONField(default=list)
     info_count = IntegerField(default=0)
+    # Migration 0240: with the counts above, the tracking page's counts by state and by
+    # response, kept the same way: schools informed that opened it; schools that act on it,
+    # opened it and acknowledged it; schools whose response is in each state.
+    info_read_count = IntegerField(default=0)
+    read_acked_count = IntegerField(default=0)
+    submitted_count = IntegerField(default=0)
+    resubmitted_count = IntegerField(default=0)
+    returned_count = IntegerField(default=0)
+    accepted_count = IntegerField(default=0)
 
 
 class DirectiveRevision(BaseModel):

@@ -410,6 +410,8 @@ def acknowledge(user, directive, note="", upload=None, activity_id=None):
             Recipient.id == recipient.id, Recipient.first_read_at.is_null()).execute()
         tallies.acknowledged(directive.id, recipient.school_id, late)
         tallies.read(directive.id, first_read)
+        if responds:  # a receipt not acknowledged has no response
+            tallies.response_moved(directive.id, "", "submitted")
         record("directive.acknowledge", target=directive,
                details={"school": user.school_id, "late": late, "revision": directive.revision,
                         **({"activity": activity.id} if activity is not None else {})})
@@ -516,6 +518,7 @@ def respond(user, directive, upload=None, activity_id=None, note=""):
                       Recipient.response_state == recipient.response_state).execute())
         if not won:
             raise DirectiveError(_("Phản hồi của nhà trường vừa được gửi."))
+        tallies.response_moved(directive.id, recipient.response_state, action)
         stored = files.store(report, REPORT_KINDS, user) if report is not None else None
         changes = {}
         if stored is not None:
@@ -562,10 +565,12 @@ def review_response(user, directive, school_id, accept, comment):
     with database.atomic():
         won = (Recipient.update(response_state=action)
                .where(Recipient.id == recipient.id,
+                      Recipient.response_state == recipient.response_state,
                       Recipient.response_state.in_(["submitted", "resubmitted"])).execute())
         if not won:
             raise DirectiveError(_("Phản hồi này không còn chờ xem xét (đã được chấp nhận, trả "
                                    "lại, hoặc nhà trường chưa gửi)."))
+        tallies.response_moved(directive.id, recipient.response_state, action)
         ResponseStep.create(recipient=recipient.id, revision=directive.revision, action=action,
                             by=user.id, at=now, comment=comment)
         message = (N_("Phòng đã chấp nhận phản hồi của nhà trường về văn bản %(number)s.")
@@ -610,7 +615,13 @@ def review_step(directive_id, school_id, actor, action, at, comment=""):
                 Recipient.id == recipient.id, Recipient.first_read_at.is_null()).execute()
             if first_read:
                 tallies.read_at_school(directive.id, school_id)
-    Recipient.update(**changes).where(Recipient.id == recipient.id).execute()
+    # The response moves from the state on file: read again if another write moved it since.
+    old = recipient.response_state
+    while not Recipient.update(**changes).where(Recipient.id == recipient.id,
+                                                Recipient.response_state == old).execute():
+        old = Recipient.select(Recipient.response_state).where(
+            Recipient.id == recipient.id).scalar()
+    tallies.response_moved(directive.id, old, action)
     ResponseStep.create(recipient=recipient.id, revision=directive.revision, action=action,
                         by=actor.id, at=at, comment=comment)
 

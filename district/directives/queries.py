@@ -21,6 +21,7 @@ from ..access import (
     directive_aggregates_scope,
     directive_tallies_scope,
     directives_visible_to,
+    is_everything,
     may_acknowledge,
     own_school_receipts,
     receives_directives,
@@ -412,20 +413,43 @@ def _state_counts_query(scope, _variant, directive_id, today):
 STATE_COUNTS = ScopedPrepared(_state_counts_query, directive_id=-7101, today=dt.date(1901, 1, 1))
 
 
+def _kept_state_counts(directive, today):
+    """The row of STATE_COUNTS from the directive's counts kept by directives/tallies.py (its
+    recipients all in the scope)."""
+    d = directive
+    waiting = d.recipient_count - d.ack_count  # act on it, not acknowledged
+    opened = d.read_count - d.read_acked_count  # of those, opened it
+    overdue = d.status == "published" and d.deadline < today
+    return {"total": d.recipient_count + d.info_count, "info": d.info_count,
+            "overdue": waiting if overdue else 0, "read": 0 if overdue else opened,
+            "unread": (0 if overdue else waiting - opened) + d.info_count - d.info_read_count,
+            "informed": d.info_read_count, "acknowledged_late": d.late_count,
+            "acknowledged": d.ack_count - d.late_count,
+            **{f"response_{r}": getattr(d, f"{r}_count") for r in RESPONSE_STATES}}
+
+
+def _counted_state_counts(scope, directive, today):
+    """The row of STATE_COUNTS: the recipients in `scope` grouped, in one query."""
+    cursor = STATE_COUNTS.get(scope).rows(directive_id=directive.id, today=today)
+    return {column[0]: int(value or 0)
+            for column, value in zip(cursor.description, cursor.fetchone(), strict=True)}
+
+
 def state_counts(user, directive):
-    """{state: count} and the total, in one query (conditional counts)."""
-    cursor = STATE_COUNTS.get(recipients_visible_to(user)).rows(directive_id=directive.id,
-                                                                today=clock.today())
-    row = dict(zip([column[0] for column in cursor.description], cursor.fetchone(), strict=True))
-    counts = {s: int(row[s] or 0) for s in STATES}
-    counts["all"] = everyone = int(row["total"] or 0)
-    counts["info"] = int(row["info"] or 0)
+    """{state: count} and the total: from the directive's kept counts when the user's scope is
+    every recipient (the office; `directive` as this request loaded it), otherwise counted."""
+    scope = recipients_visible_to(user)
+    row = (_kept_state_counts(directive, clock.today()) if is_everything(scope)
+           else _counted_state_counts(scope, directive, clock.today()))
+    counts = {s: row[s] for s in STATES}
+    counts["all"] = everyone = row["total"]
+    counts["info"] = row["info"]
     # The schools that act on it: what "done" and the rate are of.
     counts["total"] = total = everyone - counts["info"]
     counts["done"] = done = counts["acknowledged"] + counts["acknowledged_late"]
     counts["rate"] = round(100 * done / total) if total else 0
     counts["pct"] = {s: (100 * counts[s] / everyone if everyone else 0) for s in STATES}
-    counts["responses"] = {r: int(row[f"response_{r}"] or 0) for r in RESPONSE_STATES}
+    counts["responses"] = {r: row[f"response_{r}"] for r in RESPONSE_STATES}
     counts["responses"]["waiting"] = (counts["responses"]["submitted"]
                                       + counts["responses"]["resubmitted"])
     return counts

@@ -6,25 +6,36 @@ write of operations.py moves the counts in its own transaction:
 
 - `Directive.recipient_count / read_count / ack_count / late_count`: the schools that received
   the directive to act on it, opened it, acknowledged its current revision, and of those, late;
-  `info_count` the schools that received it for information (counted nowhere else);
+  `info_count` the schools that received it for information (counted nowhere else), and
+  `info_read_count` those of them that opened it;
+- `Directive.read_acked_count`: the schools that act on it, opened it and acknowledged it (the
+  pair is counted by whichever of the two happens second: an officer may acknowledge for a school
+  that never opened it), so the tracking page's "read" state is `read_count - read_acked_count`;
+  and `Directive.<state>_count` per response state (`response_moved`);
 - `SchoolTally.received / acknowledged`: per school, its receipts of *published* directives to
   act on and how many of them it acknowledged, so rates by level and commune sum one row per school;
   the row holds the school's level and commune too (`school_changed` when they are edited), so
   the sums need no join.
 
 Counts only ever move by increments under the row's lock (exact when two schools acknowledge at
-once); `rebuild()` recomputes them all from the recipients (migration 0080, the seeds, the
-benchmark's bulk load, `flask tallies rebuild` after a repair by hand).
+once), each decided by the receipt's row as the same transaction left it; `rebuild()`
+recomputes them all from the recipients (migrations 0080 and 0240, the seeds, the benchmark's
+bulk load, `flask tallies rebuild` after a repair by hand).
 """
 
-from peewee import JOIN, Value, fn
+from peewee import JOIN, Case, Value, fn
 
 from ..db import database
 from ..models import Directive, Recipient, School, SchoolTally
 from .queries import count_if
+from .vocabulary import RESPONSE_STATES
 
 ACT = Recipient.purpose == "act"
+INFO = Recipient.purpose == "info"
 ACKED = Recipient.acknowledged_at.is_null(False)
+READ = Recipient.first_read_at.is_null(False)
+# The count of each response state, by state.
+RESPONSE_COUNTS = {state: getattr(Directive, f"{state}_count") for state in RESPONSE_STATES}
 
 
 def published(directive_id, school_ids, informed=0):
@@ -51,24 +62,40 @@ def school_changed(school_id, level, commune):
         SchoolTally.school == school_id).execute()
 
 
+def _if_receipt(directive_id, school_id, *conditions):
+    """SQL: 1 if the school's receipt of the directive meets `conditions` (as the current
+    transaction has left it), else 0."""
+    receipt = Recipient.select(Recipient.id).where(
+        Recipient.directive == directive_id, Recipient.school == school_id, *conditions)
+    return Case(None, [(fn.EXISTS(receipt), 1)], 0)
+
+
 def read(directive_id, n=1):
-    """`n` schools that act on the directive opened it (operations count only those)."""
+    """`n` schools that act on the directive opened it as they acknowledged it (`acknowledged`
+    counted the pair)."""
     if n:
         Directive.update(read_count=Directive.read_count + n).where(
             Directive.id == directive_id).execute()
 
 
 def read_at_school(directive_id, school_id):
-    """The school just opened the directive for the first time: counted if it acts on it."""
-    acts = Recipient.select(Recipient.id).where(
-        Recipient.directive == directive_id, Recipient.school == school_id, ACT)
-    Directive.update(read_count=Directive.read_count + 1).where(
-        Directive.id == directive_id, fn.EXISTS(acts)).execute()
+    """The school just opened the directive for the first time: counted as acting on it or
+    informed of it, and with the acknowledgement an officer recorded for it before."""
+    Directive.update(
+        read_count=Directive.read_count + _if_receipt(directive_id, school_id, ACT),
+        info_read_count=Directive.info_read_count + _if_receipt(directive_id, school_id, INFO),
+        read_acked_count=Directive.read_acked_count + _if_receipt(directive_id, school_id,
+                                                                  ACT, ACKED),
+    ).where(Directive.id == directive_id).execute()
 
 
 def acknowledged(directive_id, school_id, late):
+    """The school's receipt was just acknowledged (by it, or for it): with its first opening,
+    if that came first."""
     Directive.update(ack_count=Directive.ack_count + 1,
-                     late_count=Directive.late_count + (1 if late else 0)).where(
+                     late_count=Directive.late_count + (1 if late else 0),
+                     read_acked_count=Directive.read_acked_count + _if_receipt(
+                         directive_id, school_id, ACT, READ)).where(
         Directive.id == directive_id).execute()
     SchoolTally.update(acknowledged=SchoolTally.acknowledged + 1).where(
         SchoolTally.school == school_id).execute()
@@ -84,7 +111,23 @@ def acknowledgements_reset(directive_id):
     """Every school must acknowledge again (call before the recipients are reset)."""
     SchoolTally.update(acknowledged=SchoolTally.acknowledged - 1).where(
         SchoolTally.school.in_(_acked_schools(directive_id))).execute()
-    Directive.update(ack_count=0, late_count=0).where(Directive.id == directive_id).execute()
+    Directive.update(ack_count=0, late_count=0, read_acked_count=0,
+                     **{column.name: 0 for column in RESPONSE_COUNTS.values()}).where(
+        Directive.id == directive_id).execute()
+
+
+def response_moved(directive_id, old, new):
+    """A school's response went from state `old` to `new` ("" for none yet); the caller's
+    conditional UPDATE of the receipt decided `old`."""
+    if old == new:
+        return
+    changes = {}
+    if old in RESPONSE_COUNTS:
+        changes[RESPONSE_COUNTS[old]] = RESPONSE_COUNTS[old] - 1
+    if new in RESPONSE_COUNTS:
+        changes[RESPONSE_COUNTS[new]] = RESPONSE_COUNTS[new] + 1
+    if changes:
+        Directive.update(changes).where(Directive.id == directive_id).execute()
 
 
 def withdrawn(directive_id):
@@ -98,11 +141,12 @@ def withdrawn(directive_id):
 
 
 def _count(*conditions, purpose="act"):
-    """SQL: how many recipients of the outer row's directive (that act on it, or are informed
-    of it) meet `conditions`."""
+    """SQL: how many recipients of the outer row's directive (that act on it, are informed of
+    it, or either: None) meet `conditions`."""
+    if purpose is not None:
+        conditions = (Recipient.purpose == purpose, *conditions)
     return (Recipient.select(fn.COUNT(Recipient.id))
-            .where(Recipient.directive == Directive.id, Recipient.purpose == purpose,
-                   *conditions))
+            .where(Recipient.directive == Directive.id, *conditions))
 
 
 
@@ -115,6 +159,10 @@ def rebuild():
             ack_count=_count(ACKED),
             late_count=_count(ACKED, Recipient.ack_late == True),  # noqa: E712
             info_count=_count(purpose="info"),
+            info_read_count=_count(READ, purpose="info"),
+            read_acked_count=_count(READ, ACKED),
+            **{column.name: _count(Recipient.response_state == state, purpose=None)
+               for state, column in RESPONSE_COUNTS.items()},
         ).execute()
         SchoolTally.delete().execute()
         SchoolTally.insert_from(
@@ -129,15 +177,16 @@ def rebuild():
 
 def recounted():
     """The counts computed afresh from the recipients, in the shape of `kept()` (for tests
-    and checks): {"directives": {id: (total, read, acked, late, informed)},
-    "schools": {school id: (received, acknowledged, level, commune)}}."""
+    and checks)."""
     directives = {
         row[0]: tuple(int(x or 0) for x in row[1:]) for row in
         Directive.select(Directive.id, count_if(ACT),
-                         count_if(ACT & Recipient.first_read_at.is_null(False)),
+                         count_if(ACT & READ),
                          count_if(ACT & ACKED),
                          count_if(ACT & ACKED & (Recipient.ack_late == True)),  # noqa: E712
-                         count_if(Recipient.purpose == "info"))
+                         count_if(INFO), count_if(INFO & READ), count_if(ACT & READ & ACKED),
+                         *[count_if(Recipient.response_state == state)
+                           for state in RESPONSE_COUNTS])
         .join(Recipient, JOIN.LEFT_OUTER, on=(Recipient.directive == Directive.id))
         .group_by(Directive.id).tuples()}
     schools = {
@@ -151,14 +200,15 @@ def recounted():
 
 
 def kept():
-    """The counts as kept: {"directives": {id: (total, read, acked, late, informed)},
+    """The counts as kept: {"directives": {id: (total, read, acked, late, informed,
+    informed and read, read and acked, then each response state's)},
     "schools": {school id: (received, acknowledged, level, commune)}} (schools with no receipt
     left out)."""
-    directives = {d.id: (d.recipient_count, d.read_count, d.ack_count, d.late_count,
-                         d.info_count)
-                  for d in Directive.select(Directive.id, Directive.recipient_count,
-                                            Directive.read_count, Directive.ack_count,
-                                            Directive.late_count, Directive.info_count)}
+    columns = (Directive.recipient_count, Directive.read_count, Directive.ack_count,
+               Directive.late_count, Directive.info_count, Directive.info_read_count,
+               Directive.read_acked_count, *RESPONSE_COUNTS.values())
+    directives = {row[0]: tuple(row[1:])
+                  for row in Directive.select(Directive.id, *columns).tuples()}
     schools = {t.school_id: (t.received, t.acknowledged, t.level, t.commune)
                for t in SchoolTally.select() if t.received or t.acknowledged}
     return {"directives": directives, "schools": schools}

@@ -9,7 +9,7 @@ import pytest
 
 from district.activities import years
 from district.directives import operations, queries, tallies
-from district.models import Acknowledgement, Dissemination, Recipient
+from district.models import Acknowledgement, Directive, Dissemination, Recipient
 from tests.activities.conftest import head_counts, make_activity  # noqa: F401 (fixtures)
 
 from .conftest import htmx
@@ -112,7 +112,7 @@ def test_overdue_as_any_required_response(app, district, make_directive, today):
     late = make_directive(response_kind="disseminate", issued_on=today - dt.timedelta(days=20),
                           deadline=today - dt.timedelta(days=1))
     with app.app_context():
-        counts = queries.state_counts(district.officer, late)
+        counts = queries.state_counts(district.officer, Directive.get_by_id(late.id))
     assert counts["overdue"] == 2
 
 

@@ -92,7 +92,7 @@ def test_deadline_states_are_derived(district, make_directive, make_school, toda
     assert states_of(upcoming)[district.preschool.id] == "read"
     operations.acknowledge(district.principal, upcoming)
     assert states_of(upcoming)[district.preschool.id] == "acknowledged"
-    counts = queries.state_counts(district.officer, directive)
+    counts = queries.state_counts(district.officer, Directive.get_by_id(directive.id))
     assert (counts["acknowledged_late"], counts["overdue"], counts["total"]) == (1, 2, 3)
 
 

@@ -56,7 +56,7 @@ def test_schools_of_a_level_receive_it_for_information_and_are_never_overdue(
     assert rows["MN-HOASEN"]["Trạng thái"] == "Quá hạn"
     assert rows["THCS-NGUYENDU"]["Hình thức nhận"] == "Để biết"
     assert rows["THCS-NGUYENDU"]["Trạng thái"] == "Chưa đọc"  # past the deadline, not overdue
-    counts = queries.state_counts(district.officer, directive)
+    counts = queries.state_counts(district.officer, Directive.get_by_id(directive.id))
     assert (counts["total"], counts["info"], counts["overdue"]) == (1, 1, 1)
 
     # The informed school's principal reads it: "informed", nothing to acknowledge.
@@ -224,7 +224,7 @@ def test_a_report_is_returned_resubmitted_and_accepted(app, district, login_as,
     assert returned.status_code == 200
     assert receipt(directive, district.preschool).response_state == "returned"
     assert notified(district.principal, "directive.response_returned") == 1
-    counts = queries.state_counts(district.officer, directive)
+    counts = queries.state_counts(district.officer, Directive.get_by_id(directive.id))
     assert counts["responses"]["returned"] == 1 and counts["responses"]["waiting"] == 0
     assert list(tracking_csv(officer, directive, response="returned")) == ["MN-HOASEN"]
     assert tracking_csv(officer, directive, response="waiting") == {}

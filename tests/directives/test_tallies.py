@@ -4,7 +4,9 @@ lists and homes read them instead of grouping every recipient."""
 import datetime as dt
 
 from district.directives import operations, queries, tallies, vocabulary
-from district.models import Directive, SchoolTally
+from district.models import Directive, Recipient, SchoolTally
+
+from .test_operations import pdf_upload
 
 
 def assert_counts_exact():
@@ -99,8 +101,60 @@ def test_flask_recount_reports_drift_and_repairs_the_counts(district, make_direc
     result = runner.invoke(args=["recount"])
     assert result.exit_code == 0, result.output
     assert "directives: 1 count(s) had drifted" in result.output
-    line = f"directive {directive.id}: kept (7, 0, 0, 0, 0), counted (2, 0, 0, 0, 0)"
+    line = (f"directive {directive.id}: kept (7, {', '.join(['0'] * 10)}), "
+            f"counted (2, {', '.join(['0'] * 10)})")
     assert line in result.output
     assert "incidents: every count was exact" in result.output
     assert_counts_exact()
     assert "directives: every count was exact" in runner.invoke(args=["recount"]).output
+
+
+def test_the_tracking_counts_kept_are_those_counted(app, district, make_directive, make_school,
+                                                    make_user, today):
+    """Every way a receipt changes state moves the kept counts the tracking page reads as the
+    recipients grouped would: an informed school opening it, an acknowledgement recorded by the
+    office for a school that never opened it and its opening later, a response returned, sent
+    again and accepted, a revision asking for new acknowledgements; before and after the
+    deadline."""
+    third = make_school(code="TH-BINHMINH", name="Trường Tiểu học Bình Minh", level="tieu_hoc")
+    third_principal = make_user("principal", third, username="ht.th-binhminh",
+                                full_name="Lê Văn Ba")
+    directive = make_directive(response_kind="report", info_levels=["thcs"])
+
+    def check():
+        assert_counts_exact()
+        fresh = Directive.get_by_id(directive.id)
+        for day in (today, fresh.deadline + dt.timedelta(days=1)):
+            assert queries._kept_state_counts(fresh, day) == queries._counted_state_counts(
+                Recipient.select(), fresh, day)
+        return queries.state_counts(district.officer, fresh)
+
+    assert check()["unread"] == 3
+    operations.mark_read(district.other_staff, directive)  # informed of it
+    operations.acknowledge_for_school(district.officer, directive, third.id, "phone",
+                                      "Thầy hiệu trưởng xác nhận qua điện thoại")
+    counts = check()
+    assert (counts["informed"], counts["acknowledged"], counts["read"], counts["unread"]) == (
+        1, 1, 0, 1)
+    operations.mark_read(third_principal, directive)  # opened after the office acknowledged
+    assert check()["read"] == 0
+    with app.app_context():
+        operations.acknowledge(district.principal, directive, "", pdf_upload())
+    assert check()["responses"]["submitted"] == 1
+    operations.review_response(district.officer, directive, district.preschool.id, False,
+                               "Thiếu số liệu tập huấn.")
+    assert check()["responses"]["returned"] == 1
+    with app.app_context():
+        operations.respond(district.principal, directive, pdf_upload())
+        operations.respond(third_principal, directive, pdf_upload())
+    assert check()["responses"] == {"submitted": 1, "resubmitted": 1, "returned": 0,
+                                    "accepted": 0, "waiting": 2}
+    operations.review_response(district.officer, directive, district.preschool.id, True, "")
+    assert check()["responses"]["accepted"] == 1
+
+    data = {f: getattr(directive, f) for f in vocabulary.EDITABLE}
+    operations.revise(district.officer, Directive.get_by_id(directive.id), data,
+                      "Bổ sung nội dung", True)
+    counts = check()
+    assert (counts["read"], counts["informed"], counts["done"]) == (2, 1, 0)
+    assert set(counts["responses"].values()) == {0}

@@ -6,7 +6,7 @@ import datetime as dt
 
 from district import clock
 from district.directives import formats, operations, queries
-from district.models import Recipient
+from district.models import Directive, Recipient
 from tests.activities.conftest import head_counts, make_activity  # noqa: F401 (fixtures)
 
 from .test_queries import build
@@ -81,11 +81,11 @@ def test_state_counts_follow_the_directive_and_the_day(app, district, make_direc
     later = make_directive(deadline=today + dt.timedelta(days=5))
     operations.acknowledge(district.principal, later)
 
-    counts = queries.state_counts(district.officer, due_today)
+    counts = queries.state_counts(district.officer, Directive.get_by_id(due_today.id))
     assert (counts["all"], counts["unread"], counts["overdue"], counts["done"]) == (2, 2, 0, 0)
-    assert queries.state_counts(district.officer, later)["done"] == 1
+    assert queries.state_counts(district.officer, Directive.get_by_id(later.id))["done"] == 1
 
     # The next local day the same statement counts the first directive overdue.
     at_local(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(8, 0)))
-    counts = queries.state_counts(district.officer, due_today)
+    counts = queries.state_counts(district.officer, Directive.get_by_id(due_today.id))
     assert (counts["unread"], counts["overdue"]) == (0, 2)
