@@ -337,7 +337,9 @@ class RosterUpload(BaseModel):
 class Recipient(BaseModel):
     """One school that received one directive; its state is derived (directives.queries)."""
 
-    directive = ForeignKeyField(Directive, backref="recipients", on_delete="RESTRICT")
+    # Indexed with acknowledged_at (Meta, migration 0250).
+    directive = ForeignKeyField(Directive, backref="recipients", on_delete="RESTRICT",
+                                index=False)
     school = ForeignKeyField(School, backref="+", on_delete="RESTRICT")
     first_read_at = DateTimeField(null=True)
     first_read_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
@@ -366,7 +368,9 @@ class Recipient(BaseModel):
     response_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("directive", "school"), True),)
+        indexes = ((("directive", "school"), True),
+                   # A directive's acknowledgements by day, from the index alone.
+                   (("directive", "acknowledged_at"), False))
 
 
 class SchoolTally(BaseModel):

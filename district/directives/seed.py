@@ -310,7 +310,9 @@ def _disseminations(seeds_dir, now):
             first = {}
             for activity in held:
                 first.setdefault(activity.school_id, activity)
-            for r in Recipient.select().where(Recipient.directive == directive.id):
+            # Read before writing: SQLite would meet again a row the loop moves in the index
+            # it reads (directive, acknowledged_at).
+            for r in list(Recipient.select().where(Recipient.directive == directive.id)):
                 activity, principal = first.get(r.school_id), principals.get(r.school_id)
                 if activity is None or principal is None:
                     continue
