@@ -204,14 +204,17 @@ def officer_list(user, q="", status="", overdue_only=False):
 
 def school_inbox(user, q="", state=""):
     """The directives sent to the user's school with the school's state, in one query (the
-    columns the inbox shows)."""
+    columns the inbox shows): from the school's own receipts, so the directives it may see are
+    those joined, without asking again which they are (`directives_visible_to`: an IN over
+    the school's receipts, 1 ms more for the count and the page each)."""
     state_col = state_expr()
-    query = (directives_visible_to(user)
+    query = (own_school_receipts(user)
              .select(Directive.id, Directive.number, Directive.title, Directive.status,
                      Directive.revision, Directive.issued_on, Directive.deadline,
                      state_col.alias("state"))
-             .join(Recipient, on=((Recipient.directive == Directive.id)
-                                  & (Recipient.school == user.school_id))))
+             .join(Directive, on=(Recipient.directive == Directive.id))
+             .where(Directive.status != "draft")
+             .objects(Directive))
     query = _search(query, q)
     if state == "new":
         query = query.where(state_col == "unread")
