@@ -26,6 +26,8 @@ from .access import PUBLIC, view_access
 from .db import Prepared
 from .extensions import login_manager
 from .models import School, User
+from .notifications.queries import remember as remember_unread
+from .notifications.queries import signed_in_columns as unread_columns
 from .web import redirect_to
 
 CSP = (
@@ -47,14 +49,18 @@ def load_user(token):
         user_id, version = (int(part) for part in token.split(":"))
     except ValueError:
         return None
-    return SIGNED_IN_USER.first(user_id=user_id, version=version)
+    user = SIGNED_IN_USER.first(user_id=user_id, version=version, link=request.path)
+    if user is not None:
+        remember_unread(user.id, request.path, user.unread_total, user.unread_link)
+    return user
 
 
-def _signed_in_user(user_id, version):
-    """One query: the account, if active, of an active school (or of none), at this version.
-    The school is joined by its key (not "school IN (active schools)", which made every request
-    gather the ids of every active school: 3,000 in a province)."""
-    return (User.select(User)
+def _signed_in_user(user_id, version, link):
+    """One query: the account, if active, of an active school (or of none), at this version,
+    with the counts of its unread notifications every page shows (the bell; those of this page,
+    read by opening it). The school is joined by its key (not "school IN (active schools)",
+    which made every request gather the ids of every active school: 3,000 in a province)."""
+    return (User.select(User, *unread_columns(User.id, link))
             .join(School, JOIN.LEFT_OUTER, on=(User.school == School.id))
             .where(User.id == user_id, User.session_version == version,
                    User.active == True,  # noqa: E712
@@ -63,7 +69,7 @@ def _signed_in_user(user_id, version):
 
 
 # Asked on every request: its SQL is built once (db.Prepared).
-SIGNED_IN_USER = Prepared(_signed_in_user, user_id=-7001, version=-7002)
+SIGNED_IN_USER = Prepared(_signed_in_user, user_id=-7001, version=-7002, link="\x00path\x00")
 
 
 def _page_to_come_back_to():

@@ -1,23 +1,41 @@
 """db.Prepared: a per-request query whose SQL is built once answers exactly as the query built
 each time, for every value put in its places."""
 
+from district import clock
 from district.db import Prepared
-from district.models import User
+from district.models import Notification, User
+from district.notifications.operations import notify
 from district.security import SIGNED_IN_USER, _signed_in_user
 
 
 def test_the_signed_in_user_is_found_as_the_built_query_finds_it(district, make_user):
     for user in (district.officer, district.principal, district.staff2):
-        found = SIGNED_IN_USER.first(user_id=user.id, version=user.session_version)
+        found = SIGNED_IN_USER.first(user_id=user.id, version=user.session_version, link="/")
         assert found.id == user.id and found.username == user.username
-        assert _signed_in_user(user.id, user.session_version).get().id == user.id
+        assert _signed_in_user(user.id, user.session_version, "/").get().id == user.id
     # A bumped session version, an inactive account or school: nobody.
-    assert SIGNED_IN_USER.first(user_id=district.officer.id, version=99) is None
+    assert SIGNED_IN_USER.first(user_id=district.officer.id, version=99, link="/") is None
     User.update(active=False).where(User.id == district.staff.id).execute()
-    assert SIGNED_IN_USER.first(user_id=district.staff.id, version=1) is None
+    assert SIGNED_IN_USER.first(user_id=district.staff.id, version=1, link="/") is None
     district.secondary.active = False
     district.secondary.save()
-    assert SIGNED_IN_USER.first(user_id=district.other_principal.id, version=1) is None
+    assert SIGNED_IN_USER.first(user_id=district.other_principal.id, version=1,
+                                link="/") is None
+
+
+def test_the_signed_in_user_comes_with_their_unread_notifications(district):
+    """The bell's count and those of the page opened come in the same statement: the user's own
+    unread notifications only."""
+    notify([district.principal], "test", "Một", "/directives/1")
+    notify([district.principal, district.officer], "test", "Hai", "/directives/1")
+    notify([district.principal], "test", "Ba", "/incidents/")
+    Notification.update(read_at=clock.utcnow()).where(Notification.message == "Ba").execute()
+    for user, link, counts in ((district.principal, "/directives/1", (2, 2)),
+                               (district.principal, "/incidents/", (2, 0)),
+                               (district.officer, "/directives/1", (1, 1)),
+                               (district.staff, "/directives/1", (0, 0))):
+        found = SIGNED_IN_USER.first(user_id=user.id, version=user.session_version, link=link)
+        assert (found.unread_total, found.unread_link) == counts
 
 
 def test_values_take_the_places_of_their_sentinels_only(district):
