@@ -21,6 +21,17 @@ TEXT_ROOM = 84  # room right of the longest bar for its value ("100% (120/120)")
 MARKED_LENGTH = 18  # the fixed length of a suppressed bar: never its true length
 
 
+class Shape(dict):
+    """What the functions below return: a dict whose keys read as attributes too. The template
+    reads `row.y`, and Jinja asks an attribute first: of a plain dict that raises an
+    AttributeError before Jinja falls back to the key (half a microsecond each; a home with its
+    charts reads some 800)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
+
+
 def _r(x):
     return round(x, 1)
 
@@ -63,18 +74,18 @@ def bars(series, max_value=None, texts=None, classes=None, width=WIDTH, zeros_ar
                 length = 1  # a count above zero is never drawn as nothing
         bar_y = y + LABEL_ROW
         text = texts[i] if texts else (str(value) if value is not None else "0")
-        rows.append({
+        rows.append(Shape({
             "label": label, "value": value, "text": text, "marked": marked,
             "css": (classes[i] if classes else "") or "",
             "label_y": _r(y + LABEL_ROW - 3),
             "x": 0, "y": _r(bar_y), "w": _r(length), "h": BAR,
             "text_x": _r(length + 4), "text_y": _r(bar_y + BAR - 2),
-        })
+        }))
         y = bar_y + BAR + GAP
-    return {"width": width, "height": max(_r(y - GAP), 1), "rows": rows, "max": top,
-            "track": plot,
-            "empty": not rows or (zeros_are_empty and not any(numbers)
-                                  and not any(r["marked"] for r in rows))}
+    return Shape({"width": width, "height": max(_r(y - GAP), 1), "rows": rows, "max": top,
+                  "track": plot,
+                  "empty": not rows or (zeros_are_empty and not any(numbers)
+                                        and not any(r["marked"] for r in rows))})
 
 
 def rate_bars(rows, width=WIDTH):
@@ -113,8 +124,8 @@ def cumulative(per_day, first, last, deadline=None, total=None, width=WIDTH,
     rows = []
     for day, n in per_day:
         running += n
-        rows.append({"day": day, "n": n, "sum": running,
-                     "late": bool(deadline and day > deadline)})
+        rows.append(Shape({"day": day, "n": n, "sum": running,
+                           "late": bool(deadline and day > deadline)}))
     top = max(total or 0, running, 1)
 
     def x_at(day, fraction=0.0):
@@ -130,21 +141,21 @@ def cumulative(per_day, first, last, deadline=None, total=None, width=WIDTH,
         points += [(x, y_at(running)), (x, y_at(row["sum"]))]
         running = row["sum"]
     points.append((x_at(last, 1), y_at(running)))
-    ticks = [{"y": y_at(0), "text": "0"}]
+    ticks = [Shape({"y": y_at(0), "text": "0"})]
     if top > 0:
-        ticks.append({"y": y_at(top), "text": str(top)})
-    x_days = [{"x": x_at(first), "text": first.strftime("%d/%m"), "anchor": "start"},
-              {"x": x_at(last, 1), "text": last.strftime("%d/%m"), "anchor": "end"}]
-    return {
+        ticks.append(Shape({"y": y_at(top), "text": str(top)}))
+    x_days = [Shape({"x": x_at(first), "text": first.strftime("%d/%m"), "anchor": "start"}),
+              Shape({"x": x_at(last, 1), "text": last.strftime("%d/%m"), "anchor": "end"})]
+    return Shape({
         "width": width, "height": height,
         "points": " ".join(f"{x},{y}" for x, y in points),
-        "axis": {"x0": LEFT, "x1": width - RIGHT, "y0": _r(TOP + plot_h), "y1": TOP},
+        "axis": Shape({"x0": LEFT, "x1": width - RIGHT, "y0": _r(TOP + plot_h), "y1": TOP}),
         "deadline_x": x_at(deadline, 1) if deadline else None,
         "deadline_anchor": "end" if deadline and x_at(deadline, 1) > width / 2 else "start",
         "total_y": y_at(total) if total else None,
         "ticks": ticks, "days": x_days, "rows": rows, "last_sum": running,
         "first": first, "last": last, "deadline": deadline, "total": total,
-    }
+    })
 
 
 def day_span(start, deadline, today):
