@@ -609,28 +609,45 @@ TRACKING_PAGE = ScopedPrepared(_tracking_page_query, directive_id=-7201,
                                **{f"id_{i}": -7300 - i for i in range(PAGE_SLOTS)})
 
 
-def _nested(paths, converters, values):
-    """A row of the page as an object, the columns of each join ("school__name") gathered into
-    an object of their own (r.school.name), None when the join found nothing (every column of
-    it null), as peewee leaves them."""
-    parts = {}
-    for path, convert, value in zip(paths, converters, values, strict=True):
-        target = parts
-        for step in path[:-1]:
-            target = target.setdefault(step, _Joined())
-        target[path[-1]] = value if value is None or convert is None else convert(value)
-    return _as_row(parts, top=True)
+def _row_builder(items, top=True):
+    """A function making a row of the page from the values of a statement's row: an object,
+    the columns of each join ("school__name") gathered into an object of their own
+    (r.school.name), None when the join found nothing (every column of it null), as peewee
+    leaves them. `items`: (path, index of the value, converter or None) of each column. The
+    shape is worked out once, not for every value of every row."""
+    leaves, joins = [], {}
+    for path, index, convert in items:
+        if len(path) == 1:
+            leaves.append((path[0], index, convert))
+        else:
+            joins.setdefault(path[0], []).append((path[1:], index, convert))
+    joined = [(name, _row_builder(inner, top=False)) for name, inner in joins.items()]
+
+    def build(values):
+        row = {}
+        for name, index, convert in leaves:
+            value = values[index]
+            row[name] = value if value is None or convert is None else convert(value)
+        for name, build_join in joined:
+            row[name] = build_join(values)
+        if not top and all(v is None for v in row.values()):
+            return None
+        return SimpleNamespace(**row)
+
+    return build
 
 
-class _Joined(dict):
-    """The columns of one join of a row, by name (a JSON column's value may be a dict too)."""
+# The row builder of each kind of tracking page (with or without the dissemination columns).
+_TRACKING_ROW = {}
 
 
-def _as_row(parts, top=False):
-    values = {k: _as_row(v) if isinstance(v, _Joined) else v for k, v in parts.items()}
-    if not top and all(v is None for v in values.values()):
-        return None
-    return SimpleNamespace(**values)
+def _tracking_row_builder(disseminate):
+    if disseminate not in _TRACKING_ROW:
+        columns = _page_columns(disseminate)
+        items = [(name.split("__"), i, _python_value(column))
+                 for i, (name, column) in enumerate(columns.items())]
+        _TRACKING_ROW[disseminate] = _row_builder(items + [(["state"], len(columns), None)])
+    return _TRACKING_ROW[disseminate]
 
 
 def tracking_rows_of(user, directive, rows):
@@ -638,16 +655,14 @@ def tracking_rows_of(user, directive, rows):
     for a page of up to PAGE_SLOTS rows (then one more for the confirmations' shares)."""
     disseminate = directive.response_kind == "disseminate"
     prepared = TRACKING_PAGE.get(recipients_visible_to(user), variant=disseminate)
-    columns = _page_columns(disseminate)
-    paths = [name.split("__") for name in columns] + [["state"]]
-    converters = [_python_value(column) for column in columns.values()] + [None]
+    build = _tracking_row_builder(disseminate)
     ids = [r.id for r in rows]
     found = {}
     for first in range(0, len(ids), PAGE_SLOTS):
         chunk = ids[first:first + PAGE_SLOTS]
         slots = {f"id_{i}": chunk[i] if i < len(chunk) else 0 for i in range(PAGE_SLOTS)}
         for values in prepared.rows(directive_id=directive.id, today=clock.today(), **slots):
-            row = _nested(paths, converters, values)
+            row = build(values)
             found[row.id] = row
     shown = [found[i] for i in ids if i in found]
     if directive.personal_confirmation:
