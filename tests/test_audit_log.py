@@ -8,9 +8,10 @@ import io
 import re
 
 from district import clock
+from district.audit import record
 from district.directives import operations as directives
 from district.incidents import operations as incidents
-from district.models import AuditEntry
+from district.models import AccountRequest, AuditEntry, Roster
 from tests.incidents.conftest import report_data
 
 CODE = re.compile(r"\b[a-z_]+\.[a-z_]+\b")
@@ -167,3 +168,28 @@ def test_naming_the_objects_takes_a_fixed_number_of_queries(district, login_as, 
         report(district)
         make_user("staff", make_school())
     assert count() == few
+
+
+def test_every_kind_of_object_is_named_in_its_sentence(district, login_as, queries):
+    """A directive by its number, an incident by its reference, a school by its name, an
+    account by its name and username, a roster by its school and version, an account request
+    by its username: all found by one statement, on both databases."""
+    publish(district, login_as, "77/PGDĐT")
+    incident = report(district)
+    roster = Roster.create(school=district.preschool, version=3, submitted_by=district.principal,
+                           rule_set="tt31", state="complete", is_current=True)
+    request = AccountRequest.create(kind="create", username="chuyenvien.moi",
+                                    requested_by=district.admin)
+    for action, target in (("school.update", district.secondary), ("user.update", district.staff),
+                           ("roster.save", roster), ("account_request.create", request)):
+        record(action, target=target, actor=district.admin)
+    with queries() as counter:
+        page = visible_text(login_as(district.admin).get("/admin/audit").get_data(as_text=True))
+    for name in ("77/PGDĐT", incident.reference,
+                 f"đã sửa thông tin của {district.secondary.name}",
+                 f"đã sửa tài khoản {district.staff.full_name} ({district.staff.username})",
+                 "Trường Mầm non Hoa Sen (phiên bản 3)",
+                 "đã gửi đề nghị về tài khoản chuyenvien.moi"):
+        assert name in page
+    names = [q.msg[0] for q in counter.get_queries() if "UNION ALL" in q.msg[0]]
+    assert len(names) == 1
