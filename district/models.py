@@ -62,6 +62,12 @@ class School(BaseModel):
     updated_at = DateTimeField(default=utcnow)
 
 
+# Every commune filter lists the communes of the active schools from this index alone
+# (migration 0260; school_search.communes).
+School.add_index(School.index(School.commune, where=School.active == True,  # noqa: E712
+                              name="school_commune_active"))
+
+
 class User(UserMixin, BaseModel):
     username = CharField(max_length=80, unique=True)
     full_name = CharField(max_length=150)
