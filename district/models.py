@@ -379,6 +379,14 @@ class Recipient(BaseModel):
                    (("directive", "acknowledged_at"), False))
 
 
+# What still waits on a school (its badge on every page of its principal, its home card): the
+# receipts not yet acknowledged, from this partial index alone (migration 0270).
+Recipient.add_index(Recipient.index(Recipient.school, Recipient.directive, Recipient.purpose,
+                                    Recipient.first_read_at,
+                                    where=Recipient.acknowledged_at.is_null(),
+                                    name="recipient_open_by_school"))
+
+
 class SchoolTally(BaseModel):
     """A school's receipts of published directives and how many it acknowledged (migration
     0080), kept by directives/tallies.py: rates by level and commune sum a row per school, by

@@ -253,7 +253,7 @@ def _pending_query(acknowledges, school_id):
     """The badge's count, through access.own_school_receipts."""
     user = _school_user(acknowledges, school_id)
     return (own_school_receipts(user)
-            .select(fn.COUNT(Recipient.id))
+            .select(fn.COUNT(SQL("*")))  # from the index of open receipts alone (0270)
             .join(Directive, on=(Recipient.directive == Directive.id))
             .where(Directive.status == "published", _awaits(user)))
 
