@@ -10,8 +10,12 @@ The schema changes only through the numbered scripts in migrations/, applied by 
 migration runner (playhouse.migrations).
 """
 
+import datetime as dt
+import itertools
+import re
 import sqlite3
 import time
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -101,16 +105,51 @@ def is_sqlite(db=None):
     return isinstance((db or database.obj), SqliteDatabase)
 
 
+# PostgreSQL's type of a parameter of a server-side prepared statement, by the Python type of
+# the value the statement was built with (bool before int: a bool is an int).
+_PG_TYPES = ((bool, "boolean"), (int, "int4"), (float, "float8"), (str, "text"),
+             (dt.datetime, "timestamp"), (dt.date, "date"))
+_PLACEHOLDER = re.compile(r"%([%s])")
+_statement_numbers = itertools.count(1)
+# The statements prepared on each PostgreSQL connection (a session's own), by name.
+_prepared_on = weakref.WeakKeyDictionary()
+
+
+def _pg_type(value):
+    for kind, name in _PG_TYPES:
+        if isinstance(value, kind):
+            return "int8" if name == "int4" and not -2**31 <= value < 2**31 else name
+    return None
+
+
+def _server_side(name, sql, params):
+    """(PREPARE statement, EXECUTE statement) of `sql` with these parameters, or None when a
+    parameter's type cannot be told from its value."""
+    types = [_pg_type(p) for p in params]
+    if None in types:
+        return None
+    numbers = itertools.count(1)
+    body = _PLACEHOLDER.sub(lambda m: "%" if m.group(1) == "%" else f"${next(numbers)}", sql)
+    declared = f" ({', '.join(types)})" if types else ""
+    arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
+    return f"PREPARE {name}{declared} AS {body}", f"EXECUTE {name}{arguments}"
+
+
 class Prepared:
     """A query run on every request (the signed-in user, the bell), whose SQL peewee builds
     once per kind of database instead of on each call: `build(**sentinels)` makes the peewee
     query with a distinct placeholder value per named parameter; calling `run(**values)` puts
-    the values in their places. Building a query's SQL costs more than running it there."""
+    the values in their places. Building a query's SQL costs more than running it there.
+
+    On PostgreSQL it is also a server-side prepared statement: prepared once on each pooled
+    connection (PREPARE, typed by the values it was built with), then run by EXECUTE, so the
+    server plans it once per connection rather than on every request (0.1 to 0.5 ms each)."""
 
     def __init__(self, build, **sentinels):
         self.build = build
         self.sentinels = sentinels
         self.compiled = {}
+        self.name = f"district_{next(_statement_numbers)}"
 
     def _compiled(self):
         kind = type(database.obj)
@@ -118,25 +157,41 @@ class Prepared:
             query = self.build(**self.sentinels)
             sql, params = query.sql()
             names = {value: name for name, value in self.sentinels.items()}
-            self.compiled[kind] = (query, sql, [names.get(p, None) for p in params], params)
+            server_side = (_server_side(self.name, sql, params)
+                           if isinstance(database.obj, PostgresqlDatabase) else None)
+            self.compiled[kind] = (query, sql, [names.get(p, None) for p in params], params,
+                                   server_side)
         return self.compiled[kind]
 
     def params(self, values):
-        _query, sql, slots, defaults = self._compiled()
+        _query, sql, slots, defaults, _server = self._compiled()
         return sql, [values[slot] if slot else default
                      for slot, default in zip(slots, defaults, strict=True)]
 
-    def rows(self, **values):
+    def _execute(self, values):
         sql, params = self.params(values)
-        return database.execute_sql(sql, params)
+        server_side = self._compiled()[4]
+        if server_side is None:
+            return database.execute_sql(sql, params)
+        prepare, execute = server_side
+        connection = database.connection()
+        done = _prepared_on.setdefault(connection, set())
+        if self.name not in done:
+            # Not through execute_sql: the statement counted (and logged) is the EXECUTE.
+            with connection.cursor() as cursor:
+                cursor.execute(prepare)
+            done.add(self.name)
+        return database.execute_sql(execute, params)
+
+    def rows(self, **values):
+        return self._execute(values)
 
     def objects(self, **values):
         """The rows as instances of the query's model, built as peewee builds the rows of a raw
         query (each column by its name; a model field's column converted by the field), without
         setting up its cursor wrapper."""
         query = self._compiled()[0]
-        sql, params = self.params(values)
-        cursor = database.execute_sql(sql, params)
+        cursor = self._execute(values)
         names = [column[0] for column in cursor.description]
         converters = [column.python_value if isinstance(column, Field) else None
                       for column in query._returning]

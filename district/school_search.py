@@ -31,8 +31,9 @@ def communes():
     return sorted((c for (c,) in _COMMUNES.rows() if c), key=sort_key)
 
 
-_COMMUNES = Prepared(lambda: School.select(School.commune).where(School.active == True)  # noqa: E712
-                     .distinct())
+# `WHERE active`, not `active = true`: the condition of the partial index it is read from
+# (migration 0260), which a prepared statement's parameter could not be shown to meet.
+_COMMUNES = Prepared(lambda: School.select(School.commune).where(School.active).distinct())
 
 
 def matching(user, q="", level="", ownership="", commune=""):
