@@ -18,9 +18,11 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, redirect, render_template, request
 from flask_login import current_user
 from htmx_flask import make_response as hx_response
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from .access import may_open
+from .i18n import current_locale
 
 
 def wants_fragment():
@@ -193,6 +195,11 @@ class Pages:
         return range(first, min(self.page_count, first + self.WINDOW - 1) + 1)
 
 
+# The header menus drawn (web.site_menu) kept at most: a handful of roles and two languages,
+# times the badge's counts seen.
+SITE_MENUS_KEPT = 256
+
+
 def init_app(app):
     from .forms import option_tags
     from .notifications.queries import unread_count
@@ -211,6 +218,21 @@ def init_app(app):
         """True when the signed-in user may open `endpoint` (its declared access): menus and
         links ask this instead of repeating role lists. Unknown endpoints are False."""
         return may_open(current_user._get_current_object(), endpoint)  # one lookup, not three
+
+    @app.template_global()
+    def site_menu(badge):
+        """The header menu (templates/_partials/menu.html). What it holds follows from the
+        role (the links it may open), the language, where the app is mounted and the directive
+        badge's count alone, so it is drawn once for each of those and kept (it took a sixth
+        of a plain page's time)."""
+        user = current_user._get_current_object()
+        key = (user.role, current_locale(), request.script_root, badge)
+        drawn = app.extensions.setdefault("site_menus", {})
+        if key not in drawn:
+            if len(drawn) >= SITE_MENUS_KEPT:
+                drawn.clear()
+            drawn[key] = Markup(render_template("_partials/menu.html", badge=badge))
+        return drawn[key]
 
     @app.template_global()
     def unread_notifications():

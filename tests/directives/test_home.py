@@ -117,3 +117,27 @@ def test_observer_home_names_the_directives(district, login_as, make_directive):
     assert f"Về việc phòng, chống xâm hại trẻ em ({directive.number}): <strong>50%" in html
     assert "Hoa Sen" not in html and "Nguyễn Du" not in html
     assert f"/directives/{directive.id}" not in html
+
+
+def test_the_header_menu_drawn_once_follows_the_role_the_language_and_the_badge(
+        district, login_as, make_directive):
+    """The header menu is drawn once per role, language and badge (web.site_menu) and kept: each
+    user still sees their own role's links, in their language, with their school's count."""
+    first = make_directive()
+    make_directive()
+
+    def menu(client):
+        html = client.get("/help").get_data(as_text=True)
+        return html.split('<ul class="menu">', 1)[1].split("</ul>", 1)[0]
+
+    principal = login_as(district.principal)
+    assert 'id="directive-unread">2<' in menu(principal)
+    operations.acknowledge(district.principal, first)
+    assert 'id="directive-unread">1<' in menu(principal)
+    officer, admin = menu(login_as(district.officer)), menu(login_as(district.admin))
+    assert 'href="/incidents/"' in officer and 'href="/admin/users"' not in officer
+    assert 'href="/admin/users"' in admin and 'href="/incidents/"' not in admin
+    assert "directive-unread" not in officer
+    principal.post("/language", data={"locale": "en", "next": "/help"})
+    assert ">Directives" in menu(principal) and "Văn bản chỉ đạo" not in menu(principal)
+    assert "Văn bản chỉ đạo" in menu(login_as(district.other_principal))
