@@ -22,6 +22,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 from peewee import SQL
 
+from .db import Prepared
 from .incidents.workflow import OFFICER_ONLY, TRANSITIONS
 from .models import (
     AccountRequest,
@@ -372,16 +373,55 @@ def incidents_visible_to(user):
     return nothing(Incident)
 
 
-def get_visible_or_404(query, object_id):
-    """The object with this id among those `query` lets the user see, else 404 (an id too
-    large to be a row's included)."""
-    model = query.model
+# Placeholders of the statements of `get_visible_or_404` (db.Prepared): the user's school, the
+# user, the object asked for.
+_ONE_SCHOOL, _ONE_USER, _ONE_ID = -7811, -7812, -7813
+_ONE_VISIBLE = {}
+
+
+def _one_visible(scope, shape, user):
+    """The statement of `get_visible_or_404` for users like `user`, or None when the scope
+    cannot be written with placeholders (its SQL for a stand-in differs from the user's own)."""
+    def query(user, object_id):
+        found = scope(user)
+        found = shape(found) if shape else found
+        return found.where(found.model.id == object_id).limit(1)
+
+    model_user = stand_in(user.role, _ONE_SCHOOL if user.school_id is not None else None,
+                          _ONE_USER)
+    try:
+        same = query(model_user, _ONE_ID).sql()[0] == query(user, _ONE_ID).sql()[0]
+    except AttributeError:  # the scope reads more of the user than a stand-in has
+        same = False
+    if not same:
+        return None
+    return Prepared(lambda school_id, user_id, object_id: query(
+        stand_in(user.role, school_id if user.school_id is not None else None, user_id),
+        object_id), school_id=_ONE_SCHOOL, user_id=_ONE_USER, object_id=_ONE_ID)
+
+
+def get_visible_or_404(scope, object_id, shape=None):
+    """The object with this id among those `scope(current_user)` lets the user see (`scope`
+    is one of the `*_visible_to` functions; `shape` may add joins and columns to its query),
+    else 404 (an id too large to be a row's included). Asked on every detail page and change:
+    one prepared statement per scope, shape and role (db.Prepared; peewee took 0.7 ms to write
+    a directive's SELECT, 0.2 ms to run it)."""
     if not isinstance(object_id, int) or not 0 < object_id < 2**31:
         abort(404)
-    try:
-        return query.where(model.id == object_id).get()
-    except model.DoesNotExist:
+    user = current_user._get_current_object()
+    key = (scope, shape, user.role, user.school_id is None)
+    if key not in _ONE_VISIBLE:
+        _ONE_VISIBLE[key] = _one_visible(scope, shape, user)
+    statement = _ONE_VISIBLE[key]
+    if statement is None:
+        query = shape(scope(user)) if shape else scope(user)
+        found = list(query.where(query.model.id == object_id).limit(1))
+    else:
+        found = statement.models(school_id=user.school_id, user_id=user.id,
+                                 object_id=object_id)
+    if not found:
         abort(404)
+    return found[0]
 
 
 INCIDENT_AGGREGATES = (OFFICER, OBSERVER)

@@ -210,6 +210,12 @@ class Prepared:
         found = self.objects(**values)
         return found[0] if found else None
 
+    def models(self, **values):
+        """The rows as peewee builds those of the query itself: a joined model's columns on
+        an instance of that model (incident.school.name), not flattened as by `objects`."""
+        query = self._compiled()[0]
+        return list(query._get_cursor_wrapper(self._execute(values)))
+
 
 class ScopedPrepared:
     """Prepared statements of one query over a visibility scope (access.py's `*_visible_to`,

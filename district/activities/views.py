@@ -80,7 +80,7 @@ def _year_choices(scope):
 
 
 def _own_school():
-    return get_visible_or_404(schools_visible_to(current_user), current_user.school_id)
+    return get_visible_or_404(schools_visible_to, current_user.school_id)
 
 
 # --- The list: a school's, the office's coverage, the observer's figures -------------------------
@@ -118,7 +118,7 @@ def _school_list(filters, school=None):
 @allow(ADMIN, OFFICER)
 def school(school_id):
     """One school's activities, for the office."""
-    return _school_list(_filters(), get_visible_or_404(schools_visible_to(current_user),
+    return _school_list(_filters(), get_visible_or_404(schools_visible_to,
                                                        school_id))
 
 
@@ -245,7 +245,7 @@ def new():
 
 
 def _editable(activity_id):
-    activity = get_visible_or_404(activities_visible_to(current_user), activity_id)
+    activity = get_visible_or_404(activities_visible_to, activity_id)
     if not access.may_edit_activity(current_user, activity):
         abort(404)
     return activity
@@ -284,7 +284,7 @@ def edit(activity_id):
 @bp.get("/<int:activity_id>")
 @allow(*READERS)
 def detail(activity_id):
-    activity = get_visible_or_404(activities_visible_to(current_user), activity_id)
+    activity = get_visible_or_404(activities_visible_to, activity_id)
     return render("activities/detail.html", activity=activity,
                   may_edit=access.may_edit_activity(current_user, activity),
                   **queries.detail(current_user, activity), **_words())
@@ -293,7 +293,7 @@ def detail(activity_id):
 @bp.get("/<int:activity_id>/files/<int:file_id>")
 @allow(OFFICER, PRINCIPAL, STAFF)
 def download(activity_id, file_id):
-    activity = get_visible_or_404(activities_visible_to(current_user), activity_id)
+    activity = get_visible_or_404(activities_visible_to, activity_id)
     row = queries.visible_file(current_user, activity, file_id)
     if row is None:
         abort(404)

@@ -99,7 +99,7 @@ def school_new():
 @bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
 @allow(ADMIN)
 def school_edit(school_id):
-    school = get_visible_or_404(schools_visible_to(current_user), school_id)
+    school = get_visible_or_404(schools_visible_to, school_id)
     return _school_page(school, lambda data: operations.update_school(current_user, school, data),
                         lambda _school: _("Đã lưu thay đổi."))
 
@@ -107,7 +107,7 @@ def school_edit(school_id):
 @bp.post("/schools/<int:school_id>/active")
 @allow(ADMIN)
 def school_active(school_id):
-    school = get_visible_or_404(schools_visible_to(current_user), school_id)
+    school = get_visible_or_404(schools_visible_to, school_id)
     active = request.form.get("active") == "1"
     operations.set_school_active(current_user, school, active)
     flash(_("Đã mở lại trường %(name)s.", name=school.name) if active
@@ -200,7 +200,7 @@ def _account_flags(user):
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @allow(ADMIN)
 def user_edit(user_id):
-    user = get_visible_or_404(users_visible_to(current_user), user_id)
+    user = get_visible_or_404(users_visible_to, user_id)
     form = _user_form(obj=user, school_id=str(user.school_id or ""))
     saved = _saved(form, lambda: operations.update_user(current_user, user, form.data),
                    "full_name")
@@ -216,7 +216,7 @@ def user_edit(user_id):
 @bp.post("/users/<int:user_id>/active")
 @allow(ADMIN)
 def user_active(user_id):
-    user = get_visible_or_404(users_visible_to(current_user), user_id)
+    user = get_visible_or_404(users_visible_to, user_id)
     try:
         operations.set_user_active(current_user, user, request.form.get("active") == "1")
     except AdminError as exc:
@@ -229,7 +229,7 @@ def user_active(user_id):
 @bp.post("/users/<int:user_id>/reset-password")
 @allow(ADMIN)
 def user_reset_password(user_id):
-    user = get_visible_or_404(users_visible_to(current_user), user_id)
+    user = get_visible_or_404(users_visible_to, user_id)
     try:
         if password_reset_needs_approval(user):
             return _requested(operations.request_password_reset(current_user, user))
@@ -271,20 +271,20 @@ def _request_page(account_request, **context):
 @bp.get("/requests/<int:request_id>")
 @allow(ADMIN, OFFICER)
 def request_detail(request_id):
-    return _request_page(get_visible_or_404(account_requests_visible_to(current_user),
+    return _request_page(get_visible_or_404(account_requests_visible_to,
                                             request_id))
 
 
 @bp.post("/requests/<int:request_id>/approve")
 @allow(OFFICER)
 def request_approve(request_id):
-    account_request = get_visible_or_404(account_requests_visible_to(current_user), request_id)
+    account_request = get_visible_or_404(account_requests_visible_to, request_id)
     try:
         password = operations.approve_request(current_user, account_request)
     except AdminError as exc:
         flash(str(exc), "error")
         return redirect_to(url_for(".request_detail", request_id=request_id))
-    fresh = get_visible_or_404(account_requests_visible_to(current_user), request_id)
+    fresh = get_visible_or_404(account_requests_visible_to, request_id)
     if password:
         return _request_page(fresh, password=password)
     flash(_("Đã duyệt yêu cầu."), "success")
@@ -294,7 +294,7 @@ def request_approve(request_id):
 @bp.post("/requests/<int:request_id>/refuse")
 @allow(OFFICER)
 def request_refuse(request_id):
-    account_request = get_visible_or_404(account_requests_visible_to(current_user), request_id)
+    account_request = get_visible_or_404(account_requests_visible_to, request_id)
     try:
         operations.refuse_request(current_user, account_request)
     except AdminError as exc:
@@ -377,7 +377,7 @@ def outbox():
 @bp.post("/outbox/<int:message_id>/retry")
 @allow(ADMIN)
 def outbox_retry(message_id):
-    message = get_visible_or_404(outbox_visible_to(current_user), message_id)
+    message = get_visible_or_404(outbox_visible_to, message_id)
     if mail_outbox.retry(current_user, message):
         flash(_("Thư sẽ được gửi lại trong lượt gửi tới."), "success")
     return redirect_to(url_for(".outbox", state=request.args.get("state", "failed")))

@@ -135,7 +135,7 @@ def rates():
 
 
 def _visible(directive_id):
-    return get_visible_or_404(directives_visible_to(current_user), directive_id)
+    return get_visible_or_404(directives_visible_to, directive_id)
 
 
 def _args(*names):

@@ -48,7 +48,7 @@ PANELS = {
 
 
 def _visible(incident_id):
-    return get_visible_or_404(incidents_visible_to(current_user), incident_id)
+    return get_visible_or_404(incidents_visible_to, incident_id)
 
 
 def _acting(incident_id, may):
@@ -238,8 +238,8 @@ def _answer(incident, block, status=200, **extra):
 @bp.get("/<int:incident_id>")
 @allow(*READERS)
 def detail(incident_id):
-    named = queries.with_names(incidents_visible_to(current_user))
-    return _detail_page(get_visible_or_404(named, incident_id))
+    return _detail_page(get_visible_or_404(incidents_visible_to, incident_id,
+                                           shape=queries.with_names))
 
 
 # --- Status -----------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def bell():
 @bp.post("/<int:notification_id>/read")
 @allow(*EVERYONE)
 def read(notification_id):
-    notification = get_visible_or_404(notifications_visible_to(current_user), notification_id)
+    notification = get_visible_or_404(notifications_visible_to, notification_id)
     operations.mark_read(current_user, notification.id)
     if request.form.get("follow") and local_path(notification.link):
         return redirect_to(notification.link)

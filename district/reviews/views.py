@@ -194,7 +194,7 @@ def _edit_page(criteria_set, rows, typed=None, errors=None, status=200):
 @bp.get("/<int:round_id>")
 @allow(*EVERYONE)
 def detail(round_id):
-    review_round = get_visible_or_404(review_rounds_visible_to(current_user), round_id)
+    review_round = get_visible_or_404(review_rounds_visible_to, round_id)
     if access.sees_own_school_reviews(current_user):
         return redirect_to(url_for(".submission", round_id=round_id,
                                    school_id=current_user.school_id))
@@ -227,7 +227,7 @@ def detail(round_id):
 @bp.post("/<int:round_id>/remind")
 @allow(OFFICER)
 def remind(round_id):
-    review_round = get_visible_or_404(review_rounds_visible_to(current_user), round_id)
+    review_round = get_visible_or_404(review_rounds_visible_to, round_id)
     if not access.may_remind_schools(current_user, review_round):
         abort(404)
     try:
@@ -242,7 +242,7 @@ def remind(round_id):
 @bp.get("/<int:round_id>/export.xlsx")
 @allow(OFFICER)
 def export(round_id):
-    review_round = get_visible_or_404(review_rounds_visible_to(current_user), round_id)
+    review_round = get_visible_or_404(review_rounds_visible_to, round_id)
     if not access.sees_review_matrix(current_user):
         abort(404)
     filters = _filters()

@@ -68,7 +68,7 @@ def _attachment(body, mimetype, filename):
 
 
 def _own_school():
-    return get_visible_or_404(schools_visible_to(current_user), current_user.school_id)
+    return get_visible_or_404(schools_visible_to, current_user.school_id)
 
 
 def _school_context(school):
@@ -122,14 +122,14 @@ def export(kind):
 @bp.get("/schools/<int:school_id>")
 @allow(OFFICER, PRINCIPAL, STAFF)
 def school(school_id):
-    school = get_visible_or_404(schools_visible_to(current_user), school_id)
+    school = get_visible_or_404(schools_visible_to, school_id)
     return render("rosters/school.html", **(_school_context(school) | {"can_edit": False}))
 
 
 @bp.get("/versions/<int:roster_id>")
 @allow(OFFICER, PRINCIPAL, STAFF)
 def version(roster_id):
-    roster = get_visible_or_404(rosters_visible_to(current_user), roster_id)
+    roster = get_visible_or_404(rosters_visible_to, roster_id)
     return render("rosters/version.html", **queries.version_page(roster), **_words())
 
 

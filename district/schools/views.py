@@ -102,7 +102,7 @@ def index():
 @bp.get("/<int:school_id>")
 @allow(OFFICER, PRINCIPAL)
 def page(school_id):
-    school = get_visible_or_404(access.school_pages_visible_to(current_user), school_id)
+    school = get_visible_or_404(access.school_pages_visible_to, school_id)
     return render("schools/page.html", **queries.school_page(current_user, school),
                   sees_list=access.sees_school_list(current_user),
                   printed_at=clock.local_now(), **_words())
