@@ -306,18 +306,13 @@ def detail(user, incident):
     """Everything the detail page shows, in a fixed number of queries."""
     allowed = flags(user, incident)
     now = clock.utcnow()
-    checklist = {row.item: row for row in IncidentChecklistItem.select(
-                     IncidentChecklistItem.item, IncidentChecklistItem.done_at, User.id,
-                     User.full_name)
-                 .join(User, JOIN.LEFT_OUTER, on=(IncidentChecklistItem.done_by == User.id))
-                 .where(IncidentChecklistItem.incident == incident.id)}
+    checklist = {row.item: row for row in CHECKLIST.models(incident_id=incident.id)}
     open_steps = [item for item in CHECKLIST_ITEMS
                   if not (item in checklist and checklist[item].done_at)]
     urgent = is_urgent(incident)
     context = {
         "students": STUDENTS.objects(incident_id=incident.id),
-        "events": readable(list(_timeline(incident.id).order_by(IncidentEvent.at,
-                                                                IncidentEvent.id))),
+        "events": readable(TIMELINE.models(incident_id=incident.id)),
         "checklist": checklist,
         "open_steps": open_steps if incident.status in OPEN_STATUSES else [],
         "urgent": urgent,
@@ -326,12 +321,7 @@ def detail(user, incident):
         "steps": status_steps(user, incident,
                               open_steps if incident.status in OPEN_STATUSES else []),
         "referrals": REFERRALS.objects(incident_id=incident.id),
-        "attachments": list(
-            IncidentAttachment.select(IncidentAttachment.id, StoredFile.id,
-                                      StoredFile.original_name, StoredFile.size)
-            .join(StoredFile)
-            .where(IncidentAttachment.incident == incident.id)
-            .order_by(IncidentAttachment.id)),
+        "attachments": ATTACHMENTS.models(incident_id=incident.id),
         "views": _views(incident) if allowed["may_see_views"] else [],
         "assignable": _assignable(incident) if allowed["may_assign"] else [],
         **allowed,
@@ -348,6 +338,23 @@ REFERRALS = Prepared(lambda incident_id: IncidentReferral.select()
                      .where(IncidentReferral.incident == incident_id)
                      .order_by(IncidentReferral.referred_on, IncidentReferral.id),
                      incident_id=-7902)
+CHECKLIST = Prepared(lambda incident_id: IncidentChecklistItem.select(
+                         IncidentChecklistItem.item, IncidentChecklistItem.done_at, User.id,
+                         User.full_name)
+                     .join(User, JOIN.LEFT_OUTER,
+                           on=(IncidentChecklistItem.done_by == User.id))
+                     .where(IncidentChecklistItem.incident == incident_id),
+                     incident_id=-7905)
+TIMELINE = Prepared(lambda incident_id: _timeline(incident_id)
+                    .order_by(IncidentEvent.at, IncidentEvent.id),
+                    incident_id=-7906)
+ATTACHMENTS = Prepared(lambda incident_id: IncidentAttachment.select(
+                           IncidentAttachment.id, StoredFile.id, StoredFile.original_name,
+                           StoredFile.size)
+                       .join(StoredFile)
+                       .where(IncidentAttachment.incident == incident_id)
+                       .order_by(IncidentAttachment.id),
+                       incident_id=-7907)
 VIEWS = Prepared(lambda incident_id: IncidentView.select(
                      IncidentView.user, User.full_name, fn.MAX(IncidentView.at),
                      fn.COUNT(SQL("*")))
