@@ -121,7 +121,7 @@ def test_observer_home_names_the_directives(district, login_as, make_directive):
 
 def test_the_header_menu_drawn_once_follows_the_role_the_language_and_the_badge(
         district, login_as, make_directive):
-    """The header menu is drawn once per role, language and badge (web.site_menu) and kept: each
+    """The header menu is drawn once per role, language and badge (web.drawn_once) and kept: each
     user still sees their own role's links, in their language, with their school's count."""
     first = make_directive()
     make_directive()
