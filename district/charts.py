@@ -75,7 +75,9 @@ def bars(series, max_value=None, texts=None, classes=None, width=WIDTH, zeros_ar
         bar_y = y + LABEL_ROW
         text = texts[i] if texts else (str(value) if value is not None else "0")
         rows.append(Shape({
-            "label": label, "value": value, "text": text, "marked": marked,
+            # A lazily translated label is translated here once, not at each of its uses.
+            "label": label if isinstance(label, str) else str(label), "value": value,
+            "text": text, "marked": marked,
             "css": (classes[i] if classes else "") or "",
             "label_y": _r(y + LABEL_ROW - 3),
             "x": 0, "y": _r(bar_y), "w": _r(length), "h": BAR,
