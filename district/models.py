@@ -399,6 +399,20 @@ class SchoolTally(BaseModel):
     commune = CharField(max_length=120, default="")
 
 
+class GroupTally(BaseModel):
+    """The sums of SchoolTally's rows per school level and commune (migration 0280), kept by
+    directives/tallies.py in the same transactions: the office's rates by level and commune
+    read a few hundred rows, not a row per school."""
+
+    level = CharField(max_length=16)
+    commune = CharField(max_length=120)
+    received = IntegerField(default=0)
+    acknowledged = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("level", "commune"), True),)
+
+
 class Acknowledgement(BaseModel):
     """History of every acknowledgement, kept when a revision asks schools to acknowledge again."""
 
@@ -784,6 +798,7 @@ ALL_MODELS = [
     RosterUpload,
     Recipient,
     SchoolTally,
+    GroupTally,
     Acknowledgement,
     ResponseStep,
     DirectiveReminder,

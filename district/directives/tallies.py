@@ -15,7 +15,11 @@ write of operations.py moves the counts in its own transaction:
 - `SchoolTally.received / acknowledged`: per school, its receipts of *published* directives to
   act on and how many of them it acknowledged, so rates by level and commune sum one row per school;
   the row holds the school's level and commune too (`school_changed` when they are edited), so
-  the sums need no join.
+  the sums need no join;
+- `GroupTally.received / acknowledged`: the same sums per (level, commune), moved with the
+  school's row, so the office's rates by level and commune read a few hundred rows, not a row
+  per school. A transaction moves the schools' rows before their groups' (no two writers wait on
+  each other's rows in opposite orders).
 
 Counts only ever move by increments under the row's lock (exact when two schools acknowledge at
 once), each decided by the receipt's row as the same transaction left it; `rebuild()`
@@ -23,10 +27,12 @@ recomputes them all from the recipients (migrations 0080 and 0240, the seeds, th
 bulk load, `flask tallies rebuild` after a repair by hand).
 """
 
-from peewee import JOIN, Case, Value, fn
+from collections import Counter
 
-from ..db import database
-from ..models import Directive, Recipient, School, SchoolTally
+from peewee import EXCLUDED, JOIN, Case, Value, fn
+
+from ..db import database, is_postgres
+from ..models import Directive, GroupTally, Recipient, School, SchoolTally
 from .queries import count_if
 from .vocabulary import RESPONSE_STATES
 
@@ -44,8 +50,8 @@ def published(directive_id, school_ids, informed=0):
     Directive.update(recipient_count=len(school_ids), info_count=informed).where(
         Directive.id == directive_id).execute()
     school_ids = list(school_ids)
-    for start in range(0, len(school_ids), 500):
-        chunk = school_ids[start:start + 500]
+    chunks = [school_ids[start:start + 500] for start in range(0, len(school_ids), 500)]
+    for chunk in chunks:
         (SchoolTally.insert_from(
             School.select(School.id, Value(1), Value(0), School.level, School.commune)
             .where(School.id.in_(chunk)),
@@ -54,12 +60,59 @@ def published(directive_id, school_ids, informed=0):
          .on_conflict(conflict_target=[SchoolTally.school],
                       update={SchoolTally.received: SchoolTally.received + 1})
          .execute())
+    for chunk in chunks:
+        (GroupTally.insert_from(
+            SchoolTally.select(SchoolTally.level, SchoolTally.commune, fn.COUNT(SchoolTally.id),
+                               Value(0))
+            .where(SchoolTally.school.in_(chunk))
+            .group_by(SchoolTally.level, SchoolTally.commune),
+            [GroupTally.level, GroupTally.commune, GroupTally.received, GroupTally.acknowledged])
+         .on_conflict(conflict_target=[GroupTally.level, GroupTally.commune],
+                      update={GroupTally.received: GroupTally.received + EXCLUDED.received})
+         .execute())
+
+
+def _of_school(school_id):
+    """The condition: the group of the school, as its row of counts has it."""
+    tally = SchoolTally.select(SchoolTally.level, SchoolTally.commune).where(
+        SchoolTally.school == school_id)
+    return ((GroupTally.level == tally.select(SchoolTally.level))
+            & (GroupTally.commune == tally.select(SchoolTally.commune)))
+
+
+def _groups_less(schools, received=False):
+    """Each group's acknowledgements (or receipts) less those of its schools among `schools`
+    (a query of school ids, each school once)."""
+    column = GroupTally.received if received else GroupTally.acknowledged
+    members = (SchoolTally.select(SchoolTally.level, SchoolTally.commune,
+                                  fn.COUNT(SchoolTally.id).alias("n"))
+               .where(SchoolTally.school.in_(schools))
+               .group_by(SchoolTally.level, SchoolTally.commune)).alias("members")
+    (GroupTally.update({column: column - members.c.n}).from_(members)
+     .where(GroupTally.level == members.c.level, GroupTally.commune == members.c.commune)
+     .execute())
 
 
 def school_changed(school_id, level, commune):
-    """A school's level or commune was edited: its row of counts follows."""
-    SchoolTally.update(level=level, commune=commune).where(
-        SchoolTally.school == school_id).execute()
+    """A school's level or commune was edited: its row of counts follows, and its counts move
+    from its former group to its new one."""
+    query = SchoolTally.select().where(SchoolTally.school == school_id)
+    if is_postgres():
+        query = query.for_update()  # an acknowledgement of the school waits for this one
+    row = query.first()
+    if row is None or (row.level, row.commune) == (level, commune):
+        return
+    SchoolTally.update(level=level, commune=commune).where(SchoolTally.id == row.id).execute()
+    GroupTally.update(received=GroupTally.received - row.received,
+                      acknowledged=GroupTally.acknowledged - row.acknowledged).where(
+        GroupTally.level == row.level, GroupTally.commune == row.commune).execute()
+    (GroupTally.insert(level=level, commune=commune, received=row.received,
+                       acknowledged=row.acknowledged)
+     .on_conflict(conflict_target=[GroupTally.level, GroupTally.commune],
+                  update={GroupTally.received: GroupTally.received + EXCLUDED.received,
+                          GroupTally.acknowledged: GroupTally.acknowledged
+                          + EXCLUDED.acknowledged})
+     .execute())
 
 
 def _if_receipt(directive_id, school_id, *conditions):
@@ -99,6 +152,8 @@ def acknowledged(directive_id, school_id, late):
         Directive.id == directive_id).execute()
     SchoolTally.update(acknowledged=SchoolTally.acknowledged + 1).where(
         SchoolTally.school == school_id).execute()
+    GroupTally.update(acknowledged=GroupTally.acknowledged + 1).where(
+        _of_school(school_id)).execute()
 
 
 def _acked_schools(directive_id):
@@ -111,6 +166,7 @@ def acknowledgements_reset(directive_id):
     """Every school must acknowledge again (call before the recipients are reset)."""
     SchoolTally.update(acknowledged=SchoolTally.acknowledged - 1).where(
         SchoolTally.school.in_(_acked_schools(directive_id))).execute()
+    _groups_less(_acked_schools(directive_id))
     Directive.update(ack_count=0, late_count=0, read_acked_count=0,
                      **{column.name: 0 for column in RESPONSE_COUNTS.values()}).where(
         Directive.id == directive_id).execute()
@@ -133,11 +189,14 @@ def response_moved(directive_id, old, new):
 def withdrawn(directive_id):
     """A published directive was withdrawn: it leaves the schools' rates (its own counts stay,
     for its tracking page)."""
+    receiving = Recipient.select(Recipient.school).where(Recipient.directive == directive_id,
+                                                          ACT)
     SchoolTally.update(acknowledged=SchoolTally.acknowledged - 1).where(
         SchoolTally.school.in_(_acked_schools(directive_id))).execute()
     SchoolTally.update(received=SchoolTally.received - 1).where(
-        SchoolTally.school.in_(Recipient.select(Recipient.school)
-                               .where(Recipient.directive == directive_id, ACT))).execute()
+        SchoolTally.school.in_(receiving)).execute()
+    _groups_less(_acked_schools(directive_id))
+    _groups_less(receiving, received=True)
 
 
 def _count(*conditions, purpose="act"):
@@ -173,6 +232,24 @@ def rebuild():
             .group_by(Recipient.school, School.level, School.commune),
             [SchoolTally.school, SchoolTally.received, SchoolTally.acknowledged,
              SchoolTally.level, SchoolTally.commune]).execute()
+        GroupTally.delete().execute()
+        GroupTally.insert_from(
+            SchoolTally.select(SchoolTally.level, SchoolTally.commune,
+                               fn.SUM(SchoolTally.received), fn.SUM(SchoolTally.acknowledged))
+            .group_by(SchoolTally.level, SchoolTally.commune),
+            [GroupTally.level, GroupTally.commune, GroupTally.received,
+             GroupTally.acknowledged]).execute()
+
+
+def _groups(schools):
+    """{(level, commune): (received, acknowledged)} summed from schools' counts as `kept()`
+    and `recounted()` give them, groups of nothing left out."""
+    received, acknowledged = Counter(), Counter()
+    for n_received, n_acknowledged, level, commune in schools.values():
+        received[level, commune] += n_received
+        acknowledged[level, commune] += n_acknowledged
+    return {group: (received[group], acknowledged[group]) for group in received
+            if received[group] or acknowledged[group]}
 
 
 def recounted():
@@ -196,13 +273,14 @@ def recounted():
         .join(Directive).switch(Recipient).join(School)
         .where(Directive.status == "published", ACT)
         .group_by(Recipient.school, School.level, School.commune).tuples()}
-    return {"directives": directives, "schools": schools}
+    return {"directives": directives, "schools": schools, "groups": _groups(schools)}
 
 
 def kept():
     """The counts as kept: {"directives": {id: (total, read, acked, late, informed,
     informed and read, read and acked, then each response state's)},
-    "schools": {school id: (received, acknowledged, level, commune)}} (schools with no receipt
+    "schools": {school id: (received, acknowledged, level, commune)},
+    "groups": {(level, commune): (received, acknowledged)}} (schools and groups with no receipt
     left out)."""
     columns = (Directive.recipient_count, Directive.read_count, Directive.ack_count,
                Directive.late_count, Directive.info_count, Directive.info_read_count,
@@ -211,14 +289,16 @@ def kept():
                   for row in Directive.select(Directive.id, *columns).tuples()}
     schools = {t.school_id: (t.received, t.acknowledged, t.level, t.commune)
                for t in SchoolTally.select() if t.received or t.acknowledged}
-    return {"directives": directives, "schools": schools}
+    groups = {(t.level, t.commune): (t.received, t.acknowledged)
+              for t in GroupTally.select() if t.received or t.acknowledged}
+    return {"directives": directives, "schools": schools, "groups": groups}
 
 
 def drift():
     """What `rebuild()` would change: one line per count that differs from a recount."""
     kept_counts, fresh = kept(), recounted()
     lines = []
-    for part in ("directives", "schools"):
+    for part in ("directives", "schools", "groups"):
         for key in sorted(set(kept_counts[part]) | set(fresh[part])):
             was, should = kept_counts[part].get(key), fresh[part].get(key)
             if was != should:

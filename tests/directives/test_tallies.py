@@ -75,17 +75,24 @@ def test_the_rates_follow_a_school_whose_level_or_commune_is_edited(district, ma
 
     moved = make_school(name="Trường Tiểu học Sáp Nhập", commune="Xã Cũ", level="tieu_hoc")
     directive = make_directive()
+    second = make_directive()
     operations.acknowledge(district.principal, directive)
+    operations.acknowledge_for_school(district.officer, second, moved.id, "phone",
+                                      "Hiệu trưởng báo qua điện thoại")
     assert SchoolTally.get(SchoolTally.school == moved.id).commune == "Xã Cũ"
+    communes = {r["label"]: (r["done"], r["total"])
+                for r in queries.group_rates(district.officer)["communes"]}
+    assert communes["Xã Cũ"] == (1, 2)
     data = {name: getattr(moved, name) for name in SCHOOL_FIELDS}
     admin_operations.update_school(district.admin, moved,
                                    {**data, "commune": "Phường Mới", "level": "thcs"})
     assert_counts_exact()
+    # The school's receipts and its acknowledgement left its former group for its new one.
     communes = {r["label"]: (r["done"], r["total"])
                 for r in queries.group_rates(district.officer)["communes"]}
-    assert communes["Phường Mới"] == (0, 1) and "Xã Cũ" not in communes
+    assert communes["Phường Mới"] == (1, 2) and "Xã Cũ" not in communes
     levels = {r["level"]: (r["done"], r["total"]) for r in queries.level_rates(district.officer)}
-    assert levels["thcs"] == (0, 2) and "tieu_hoc" not in levels
+    assert levels["thcs"] == (1, 4) and "tieu_hoc" not in levels
 
 
 def test_the_demo_seed_leaves_exact_counts(app, runner):
