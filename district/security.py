@@ -58,9 +58,10 @@ def load_user(token):
 def _signed_in_user(user_id, version, link):
     """One query: the account, if active, of an active school (or of none), at this version,
     with the counts of its unread notifications every page shows (the bell; those of this page,
-    read by opening it). The school is joined by its key (not "school IN (active schools)",
-    which made every request gather the ids of every active school: 3,000 in a province)."""
-    return (User.select(User, *unread_columns(User.id, link))
+    read by opening it) and its school's name (`school_name`: the school's pages head with it).
+    The school is joined by its key (not "school IN (active schools)", which made every request
+    gather the ids of every active school: 3,000 in a province)."""
+    return (User.select(User, School.name.alias("school_name"), *unread_columns(User.id, link))
             .join(School, JOIN.LEFT_OUTER, on=(User.school == School.id))
             .where(User.id == user_id, User.session_version == version,
                    User.active == True,  # noqa: E712
