@@ -191,8 +191,11 @@ def option_tags(pairs, selected):
     choices and selection (in the same language) give the same options, kept (the communes of
     a province: 120 options, 0.5 ms, on every tracking and coverage page)."""
     items = tuple(pairs.items() if isinstance(pairs, dict) else pairs)
+    # The types are part of the key: a text and Markup of the same characters are equal as
+    # keys but not written alike (the text is escaped), nor are 1 and True.
+    kinds = tuple((type(value), type(label)) for value, label in items)
     try:
-        return _drawn_options(items, str(selected), get_locale())
+        return _drawn_options(items, kinds, str(selected), get_locale())
     except TypeError:  # a value or label that cannot be a key: drawn each time
         return _options(items, str(selected))
 
@@ -203,7 +206,7 @@ def _options(items, chosen):
 
 
 @functools.lru_cache(maxsize=512)
-def _drawn_options(items, chosen, _locale):
+def _drawn_options(items, _kinds, chosen, _locale):
     return _options(items, chosen)
 
 

@@ -114,3 +114,22 @@ def test_load_fetches_the_rows_of_the_page_only(app, make_school):
         pages = web.Pages(query, per_page=2, load=load)
         ids = [s.id for s in query][2:4]
         assert pages.items == [School.get_by_id(i).name for i in ids] and seen == [ids]
+
+
+def test_kept_filter_options_escape_a_text_as_they_did_the_first_time(app):
+    """The filter bars' options are kept per choices, selection and language: a commune's name
+    typed by an admin is escaped even after the same characters came as trusted Markup, and
+    each choice is selected as asked."""
+    from markupsafe import Markup
+
+    from district.forms import option_tags
+
+    name = 'Xã <b>"A&B"</b>'
+    with app.test_request_context("/"):
+        trusted = option_tags([(name, Markup(name))], "")
+        typed = option_tags([(name, name)], "")
+        again = option_tags([(name, name)], name)
+    assert "<b>" in trusted
+    assert "<b>" not in typed and "&lt;b&gt;" in typed and "&amp;" in typed
+    assert again.startswith("<option selected ") and "&lt;b&gt;" in again
+    assert option_tags([(1, "Một")], "1") != option_tags([(True, "Một")], "1")
