@@ -9,11 +9,11 @@ import datetime as dt
 import io
 
 import openpyxl
-from flask_babel import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .i18n import gettext as _
 from .vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

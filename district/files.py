@@ -10,11 +10,11 @@ from pathlib import Path
 
 import filetype
 from flask import current_app, render_template, request, send_file
-from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from . import audit
 from .db import database
+from .i18n import gettext as _
 from .models import StoredFile
 from .text import clean
 

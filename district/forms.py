@@ -17,9 +17,7 @@ import functools
 import re
 
 import wtforms
-from flask_babel import get_locale, get_translations
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
@@ -31,6 +29,10 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.validators import Length
+
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
+from .i18n import translations
 
 # The size of a text field that declares none, by kind (the most specific kind first).
 DEFAULT_MAX = (
@@ -139,10 +141,10 @@ class _BabelTranslations:
     """WTForms formats its messages itself, so these only look the text up."""
 
     def gettext(self, string):
-        return get_translations().ugettext(string)
+        return translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return get_translations().ungettext(singular, plural, n)
+        return translations().ungettext(singular, plural, n)
 
 
 class _TranslatedMeta:

@@ -23,12 +23,12 @@ import os
 import re
 
 from flask import current_app, has_app_context
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from . import clock
 from .db import Prepared, database
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
+from .i18n import ngettext
 
 log = logging.getLogger("district.reminder_schedule")
 

@@ -15,8 +15,6 @@ import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from peewee import JOIN
@@ -25,6 +23,8 @@ from werkzeug.exceptions import HTTPException
 from .access import PUBLIC, view_access
 from .db import Prepared
 from .extensions import login_manager
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
 from .models import School, User
 from .notifications.queries import remember as remember_unread
 from .notifications.queries import signed_in_columns as unread_columns

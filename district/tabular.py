@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 import filetype
-from flask_babel import gettext as _
 from openpyxl.cell.text import Text
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
@@ -39,6 +38,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
+from .i18n import gettext as _
 from .text import clean
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,9 +5,8 @@ own language). A feature's own words live in `district/<feature>/vocabulary.py`;
 than one feature uses live here.
 """
 
-from flask_babel import lazy_gettext as _l
-
 from .i18n import N_
+from .i18n import lazy_gettext as _l
 
 ADMIN, OFFICER, PRINCIPAL, STAFF, OBSERVER = "admin", "officer", "principal", "staff", "observer"
 ROLES = (ADMIN, OFFICER, PRINCIPAL, STAFF, OBSERVER)

@@ -3,9 +3,8 @@ openpyxl's write-only mode, so its memory does not grow with the number of schoo
 with the columns that name a school, as every export of schools does.
 """
 
-from flask_babel import gettext as _
-
 from ..exports import school_cells, school_columns, xlsx_bytes
+from ..i18n import gettext as _
 from .vocabulary import GROUP_LABELS, GROUPS
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -8,8 +8,6 @@ its field, and everything typed is shown back.
 
 import decimal
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -27,6 +25,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .. import clock
 from ..forms import BLANK, Form, choices
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..text import clean
 from ..web import parse_id
 from . import years

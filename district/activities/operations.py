@@ -9,13 +9,13 @@ office counseling training that changes who attended checks the rosters of those
 in the same transaction (rosters.operations.recheck_training), so their trained counts follow.
 """
 
-from flask_babel import gettext as _
 from peewee import IntegrityError
 
 from .. import clock
 from ..audit import record
 from ..db import database
 from ..files import UploadError, read_checked, store_bytes
+from ..i18n import gettext as _
 from ..models import (
     Activity,
     ActivityAttendee,

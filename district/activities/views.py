@@ -5,7 +5,6 @@ Thin views: parse input, ask access.py, call one query or operation, render.
 
 from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access, clock, school_search
@@ -22,6 +21,7 @@ from ..access import (
 )
 from ..files import send_stored
 from ..forms import choices
+from ..i18n import gettext as _
 from ..vocabulary import LEVEL_LABELS
 from ..web import Pages, parse_id, redirect_to, render
 from . import operations, queries, years

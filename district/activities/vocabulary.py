@@ -5,9 +5,8 @@ Codes are what the database stores; labels (lazy) are what people read in their 
 msgids (N_) are what exports and audit details keep.
 """
 
-from flask_babel import lazy_gettext as _l
-
 from ..i18n import N_
+from ..i18n import lazy_gettext as _l
 
 QUAN_TRIET = "quan_triet"
 KIND_MSGIDS = {

@@ -7,8 +7,8 @@ problem named by its row in the file and its column.
 """
 
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 
+from ..i18n import gettext as _
 from ..models import School
 from ..tabular import FileRefused, Limits, cell_text, read_table
 from ..text import fold

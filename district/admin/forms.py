@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..forms import Form, Select, choices
+from ..i18n import lazy_gettext as _l
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS, ROLE_LABELS
 
 

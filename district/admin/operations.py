@@ -1,7 +1,6 @@
 """Every write of the administration: schools and accounts. Each operation is one transaction
 with its audit entry."""
 
-from flask_babel import gettext as _
 from peewee import DatabaseError, IntegrityError
 
 from ..access import (
@@ -19,6 +18,7 @@ from ..db import database
 from ..directives import tallies as directive_tallies
 from ..exports import csv_bytes
 from ..i18n import N_
+from ..i18n import gettext as _
 from ..models import AccountRequest, School, User
 from ..notifications.operations import notify, users_with_role
 from ..vocabulary import OFFICER, ROLE_MSGIDS, ROLES, SCHOOL_ROLES

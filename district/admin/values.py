@@ -4,8 +4,7 @@ Shared by the forms' writes (operations.py), the school import (formats.py), the
 the tests' factories, so that a school typed, imported or seeded is cleaned the same way.
 """
 
-from flask_babel import gettext as _
-
+from ..i18n import gettext as _
 from ..models import School
 from ..text import clean, fold, person_sort_key, sort_key
 from ..vocabulary import SCHOOL_LEVELS, SCHOOL_OWNERSHIPS

@@ -2,7 +2,6 @@
 operation, render."""
 
 from flask import Blueprint, Response, current_app, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import school_search
@@ -16,6 +15,7 @@ from ..access import (
     schools_visible_to,
     users_visible_to,
 )
+from ..i18n import gettext as _
 from ..mail import outbox as mail_outbox
 from ..models import AccountRequest, School
 from ..tabular import FileRefused

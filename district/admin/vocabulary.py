@@ -6,10 +6,8 @@ the role taken (revoke), the account's role (reset). `REQUEST_NOTICES` are the m
 notifications that tell the officers of a new request (stored with the role's msgid as
 `role_label`, translated for each reader); `REQUEST_TEXTS` say the same on the pages."""
 
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-
-from ..i18n import N_
+from ..i18n import N_, gettext
+from ..i18n import lazy_gettext as _l
 from ..vocabulary import OFFICER, PRINCIPAL, ROLE_LABELS, STAFF
 
 REQUEST_KINDS = ("create", "grant", "revoke", "reset")

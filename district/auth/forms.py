@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..forms import Form, choices
 from ..i18n import LANGUAGES
+from ..i18n import lazy_gettext as _l
 from ..mail.preferences import CHOICE_LABELS
 
 

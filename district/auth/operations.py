@@ -4,11 +4,10 @@ audit log; each write runs in one transaction with its audit entry."""
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from ..audit import client_ip, record
 from ..clock import utcnow
 from ..db import database
+from ..i18n import gettext as _
 from ..mail.preferences import OFF, choice_of
 from ..models import User
 from . import throttle

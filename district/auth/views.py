@@ -1,12 +1,12 @@
 import time
 
 from flask import Blueprint, abort, current_app, flash, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..access import EVERYONE, allow, public
 from ..extensions import csrf, limiter
 from ..i18n import LANGUAGES, fmt_datetime
+from ..i18n import gettext as _
 from ..mail.preferences import CHOICE_LABELS, OFF, choice_of
 from ..mail.tokens import user_id_from
 from ..web import local_path, redirect_to, render

@@ -3,10 +3,10 @@ and XLSX (times in the office's local time)."""
 
 import markdown as md
 import nh3
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import clock, exports
+from ..i18n import gettext as _
 from .vocabulary import (
     CHANNEL_LABELS,
     PURPOSE_LABELS,

@@ -1,5 +1,3 @@
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -14,6 +12,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..forms import Form, choices
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..web import parse_id
 from .schedule import DEFAULT_TEXT, format_days

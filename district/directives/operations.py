@@ -7,7 +7,6 @@ Notifications link to the directive's plain path (`/directives/<id>`): opening i
 
 import datetime as dt
 
-from flask_babel import gettext as _
 from peewee import fn
 
 from .. import clock, files
@@ -22,6 +21,7 @@ from ..access import (
 from ..audit import record
 from ..db import database
 from ..i18n import N_
+from ..i18n import gettext as _
 from ..models import (
     Acknowledgement,
     Directive,

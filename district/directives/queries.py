@@ -11,7 +11,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 from flask import current_app, g, has_app_context, has_request_context
-from flask_babel import gettext as _
 from peewee import JOIN, SQL, Alias, Case, Field, Select, fn
 
 from .. import charts, clock, school_search
@@ -33,6 +32,7 @@ from ..access import (
 )
 from ..activities.vocabulary import QUAN_TRIET, STAFF_GROUPS
 from ..db import Prepared, ScopedPrepared, is_sqlite
+from ..i18n import gettext as _
 from ..models import (
     Acknowledgement,
     Activity,

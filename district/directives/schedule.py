@@ -12,10 +12,9 @@ docs/decisions/directive-reminder-schedule.md.
 - `plan`, `history` and `context` are what templates/directives/_schedule.html shows.
 """
 
-from flask_babel import gettext as _
-
 from .. import clock
 from .. import reminder_schedule as shared
+from ..i18n import gettext as _
 from ..models import ReminderStep
 from ..reminder_schedule import (  # noqa: F401 - the directive's callers read them here
     CATCH_UP_DAYS,

@@ -3,8 +3,6 @@
 import datetime as dt
 
 from flask import Blueprint, Response, abort, flash, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import clock, school_search
@@ -25,7 +23,8 @@ from ..access import (
 )
 from ..files import send_stored
 from ..forms import EmptyForm
-from ..i18n import translated
+from ..i18n import gettext as _
+from ..i18n import ngettext, translated
 from ..models import Directive, StoredFile
 from ..text import clean
 from ..vocabulary import (

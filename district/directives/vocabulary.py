@@ -2,7 +2,7 @@
 responses, audiences, and the fields a revision names. Codes are stored; labels are read (lazy).
 """
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 ATTACHMENT_KINDS = ["pdf", "docx", "xlsx"]
 REPORT_KINDS = ["pdf", "docx", "xlsx"]

@@ -1,6 +1,5 @@
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from .. import clock
 from ..forms import BLANK, Form, SubForm, choices
+from ..i18n import lazy_gettext as _l
 from .vocabulary import (
     AGENCY_LABELS,
     CATEGORY_LABELS,

@@ -7,7 +7,6 @@ locking on Incident.version: UPDATE ... WHERE id = ? AND version = ?; no row mea
 changed it first (Conflict). Who may do what is asked of district/access.py.
 """
 
-from flask_babel import lazy_gettext as _l
 from peewee import Cast, IntegrityError, fn
 
 from .. import access, clock
@@ -15,6 +14,7 @@ from ..audit import record
 from ..db import database, is_sqlite
 from ..files import store
 from ..i18n import N_
+from ..i18n import lazy_gettext as _l
 from ..models import (
     Incident,
     IncidentAttachment,

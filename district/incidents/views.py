@@ -7,12 +7,12 @@ import datetime as dt
 from urllib.parse import parse_qs
 
 from flask import Blueprint, abort, current_app, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access, clock, school_search
 from ..access import allow, get_visible_or_404, incidents_visible_to
 from ..files import UploadError, send_stored
+from ..i18n import gettext as _
 from ..models import IncidentAttachment
 from ..vocabulary import OBSERVER, OFFICER, PRINCIPAL, STAFF
 from ..web import Pages, parse_id, redirect_to, render, wants_fragment

@@ -5,9 +5,8 @@ notification parameter and translated when read) and turned into lazy labels (`_
 what pages and forms show. School levels are the app-wide `district.vocabulary.LEVEL_LABELS`.
 """
 
-from flask_babel import lazy_gettext as _l
-
 from ..i18n import N_, translated
+from ..i18n import lazy_gettext as _l
 from ..vocabulary import LEVEL_LABELS
 
 

@@ -20,9 +20,9 @@ from types import SimpleNamespace
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from ..i18n import LANGUAGES, fmt_date
+from ..i18n import gettext as _
 from ..models import User
 from ..notifications.queries import text_of
 from ..web import local_path

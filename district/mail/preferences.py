@@ -4,8 +4,7 @@ its role's default (docs/decisions/email-outbox.md): at once for those who must 
 day (officers, principals, the admin), a digest for teachers and staff, who receive every
 directive sent to their school, and for the observer, whom nothing asks to act."""
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_gettext as _l
 from ..models import User
 from ..vocabulary import ADMIN, OBSERVER, OFFICER, PRINCIPAL, STAFF
 

@@ -1,11 +1,11 @@
 """What a user reads of their notifications (through access.notifications_visible_to)."""
 
 from flask import g
-from flask_babel import gettext
 from peewee import SQL, Case, fn
 
 from ..access import notifications_visible_to
 from ..db import Prepared
+from ..i18n import gettext
 from ..models import Notification
 
 

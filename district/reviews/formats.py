@@ -3,9 +3,8 @@ row in openpyxl's write-only mode), starting with the columns that name a school
 school's state, the share of criteria met in each group, and the verdict on each criterion.
 """
 
-from flask_babel import gettext as _
-
 from ..exports import school_cells, school_columns, xlsx_bytes
+from ..i18n import gettext as _
 from .vocabulary import STATE_LABELS, VERDICT_LABELS
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,7 +7,6 @@ The per-criterion and per-action forms carry the page's CSRF token as a plain `c
 field (CSRFProtect checks every POST), so they have no prefixed token of their own.
 """
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     DateField,
@@ -23,6 +22,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..directives.forms import CheckboxesField, ReminderDaysField
 from ..directives.vocabulary import AUDIENCE_LABELS
 from ..forms import Form, choices
+from ..i18n import lazy_gettext as _l
 from ..reminder_schedule import DEFAULT_TEXT
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..web import parse_id

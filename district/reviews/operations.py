@@ -11,8 +11,6 @@ before the transaction (district/files.py) and stored in it. Notifications carry
 
 import datetime as dt
 
-from flask_babel import gettext as _
-
 from .. import clock, reminder_schedule
 from ..audit import record
 from ..db import database
@@ -21,6 +19,7 @@ from ..directives.queries import audience_query
 from ..directives.vocabulary import REVIEW_ROUND_KIND
 from ..files import UploadError, read_checked, store_bytes
 from ..i18n import N_
+from ..i18n import gettext as _
 from ..models import (
     CriteriaSet,
     Criterion,

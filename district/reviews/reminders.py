@@ -7,10 +7,9 @@ day it was launched; each (round, step, deadline) is done once, its `ReviewRemin
 inserted first in the transaction that sends it.
 """
 
-from flask_babel import gettext as _
-
 from .. import clock
 from .. import reminder_schedule as shared
+from ..i18n import gettext as _
 from ..models import ReviewReminderStep, ReviewRound
 from . import operations
 

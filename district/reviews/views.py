@@ -5,7 +5,6 @@ matrix as XLSX. Thin views: parse input, ask access.py, call one query or operat
 """
 
 from flask import Blueprint, abort, current_app, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access, clock, reminder_schedule
@@ -22,6 +21,7 @@ from ..access import (
 from ..directives.vocabulary import AUDIENCE_LABELS
 from ..files import send_stored
 from ..forms import choices
+from ..i18n import gettext as _
 from ..models import Criterion, StoredFile
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS
 from ..web import Pages, parse_id, redirect_to, render, wants_fragment

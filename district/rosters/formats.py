@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 
 import openpyxl
-from flask_babel import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -23,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import exports
 from ..clock import local_date
+from ..i18n import gettext as _
 from ..tabular import XLSX_MIME, FileRefused, Limits, cell_text, read_table
 from ..text import fold
 from .queries import state_of

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..forms import BLANK, Form, choices
+from ..i18n import lazy_gettext as _l
 from .vocabulary import MEMBER_GROUP_LABELS, TEAM_ROLE_LABELS
 
 

@@ -4,13 +4,13 @@ set the office puts in force, an upload's preview and its confirmation, and the 
 are audited too).
 """
 
-from flask_babel import gettext as _
 from peewee import IntegrityError
 
 from ..audit import record
 from ..clock import utcnow
 from ..db import database
 from ..files import store_bytes, upload_dir
+from ..i18n import gettext as _
 from ..models import Roster, RosterMember, RosterUpload, School, Setting
 from .formats import XLSX_MIME, FileRefused, coverage_bytes, coverage_table, read_roster, workbook
 from .members import (

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
+from ..i18n import gettext as _
 from ..models import Setting
 from .members import RosterError
 from .vocabulary import MEMBER_GROUP_LABELS

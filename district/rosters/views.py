@@ -3,7 +3,6 @@ district's coverage. Thin views: parse input, check access, call one query or op
 """
 
 from flask import Blueprint, abort, current_app, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import school_search
@@ -20,6 +19,7 @@ from ..access import (
     schools_visible_to,
 )
 from ..forms import choices
+from ..i18n import gettext as _
 from ..i18n import translated
 from ..models import RosterMember
 from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS

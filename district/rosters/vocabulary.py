@@ -6,9 +6,8 @@ Codes are what the database stores; labels (lazy) are what people read in their 
 language: a file is a document of the school).
 """
 
-from flask_babel import lazy_gettext as _l
-
 from ..i18n import N_
+from ..i18n import lazy_gettext as _l
 from ..text import fold
 
 MAX_MEMBERS = 200

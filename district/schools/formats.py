@@ -6,11 +6,11 @@ and a line saying a table is withheld."""
 import io
 
 import openpyxl
-from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 
 from ..activities.vocabulary import GROUP_LABELS, GROUPS, KIND_LABELS
 from ..exports import _xlsx_cell
+from ..i18n import gettext as _
 from ..incidents.vocabulary import (
     CATEGORY_LABELS,
     OUTCOME_LABELS,

@@ -1,7 +1,7 @@
 """The words of the schools' pages and the periodic report, defined once: the list's sorts and
 filters, the report's periods (docs/decisions/school-page-and-report.md)."""
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 # The officers' list of schools: what it sorts by (the column's key in the URL).
 SORTS = ("name", "rate", "overdue", "roster", "activities", "incidents", "review")
