@@ -133,3 +133,37 @@ def test_kept_filter_options_escape_a_text_as_they_did_the_first_time(app):
     assert "<b>" not in typed and "&lt;b&gt;" in typed and "&amp;" in typed
     assert again.startswith("<option selected ") and "&lt;b&gt;" in again
     assert option_tags([(1, "Một")], "1") != option_tags([(True, "Một")], "1")
+
+
+@pytest.mark.parametrize("mount", ["", "/truong-hoc"])
+def test_links_with_numbers_are_the_links_flask_builds(app, mount):
+    """web.url_for (the templates' url_for) keeps a URL's shape and puts the numbers in, or
+    keeps a link with other values whole: the same links as Flask's, under a mount point too,
+    for ids, page numbers in the query, several numbers in one URL, texts to encode, and values
+    it leaves to Flask."""
+    import flask
+
+    calls = [("incidents.detail", {"incident_id": 7}),
+             ("incidents.detail", {"incident_id": 918273645}),
+             ("directives.receipt", {"directive_id": 12, "school_id": 3}),
+             ("directives.receipt", {"school_id": 3, "directive_id": 12}),
+             ("incidents.index", {"page": 2}),
+             ("incidents.index", {"page": 3, "school": 40}),
+             ("incidents.index", {"status": "open", "page": 2}),
+             ("incidents.index", {"q": "bắt nạt & <x>/?", "school": None, "page": 3}),
+             ("incidents.index", {"school": None, "q": "bắt nạt & <x>/?", "page": 3}),
+             ("directives.tracking", {"directive_id": 4, "sort": "state", "dir": "desc"}),
+             ("incidents.detail", {"incident_id": 5, "_anchor": "status-panel"}),
+             ("incidents.detail", {"incident_id": 5, "_external": True}),
+             ("incidents.index", {"mine": True}),
+             ("static", {"filename": "app.css"})]
+    for _round in range(2):  # the second time from the kept shapes
+        with app.test_request_context("/", base_url=f"http://localhost{mount}/"):
+            for endpoint, values in calls:
+                assert web.url_for(endpoint, **values) == flask.url_for(endpoint, **values)
+    with app.test_request_context("/", base_url=f"http://localhost{mount}/"):
+        assert web.url_for("incidents.detail", incident_id=31) == f"{mount}/incidents/31"
+        assert (web.url_for("incidents.index", page=4, school=9)
+                == f"{mount}/incidents/?page=4&school=9")
+        assert (web.url_for("incidents.index", status="open", page=2)
+                == f"{mount}/incidents/?status=open&page=2")
