@@ -8,6 +8,7 @@ import io
 import re
 
 from district import clock
+from district.admin.queries import NAME_SLOTS, NAMES
 from district.audit import record
 from district.directives import operations as directives
 from district.incidents import operations as incidents
@@ -127,6 +128,22 @@ def test_csv_export_follows_the_filters_and_is_recorded(district, login_as):
     assert "đã xuất nhật ký hệ thống" in admin.get("/admin/audit").get_data(as_text=True)
 
 
+def test_more_objects_of_a_kind_than_a_page_names_are_all_named(district, login_as, make_school):
+    """A page names at most NAME_SLOTS objects of a kind with its prepared statement; a CSV
+    batch naming more (a thousand entries) still names every one."""
+    schools = [make_school(code=f"T-{n:03d}", name=f"Trường Tiểu học Số {n}")
+               for n in range(NAME_SLOTS + 5)]
+    for school in schools:
+        record("school.update", target=school, actor=district.admin)
+    admin = login_as(district.admin)
+    page = visible_text(admin.get("/admin/audit?action=school.").get_data(as_text=True))
+    assert f"đã sửa thông tin của {schools[-1].name}" in page
+    text = admin.get("/admin/audit.csv?action=school.").data.decode("utf-8-sig")
+    told = {row[3] for row in csv.reader(io.StringIO(text))}
+    for school in schools:
+        assert f"{district.admin.full_name} đã sửa thông tin của {school.name}" in told
+
+
 def test_the_admin_never_reads_what_an_incident_is_about(district, login_as):
     incident = report(district)
     AuditEntry.create(action="incident.correct", target_type="incident",
@@ -191,5 +208,6 @@ def test_every_kind_of_object_is_named_in_its_sentence(district, login_as, queri
                  "Trường Mầm non Hoa Sen (phiên bản 3)",
                  "đã gửi đề nghị về tài khoản chuyenvien.moi"):
         assert name in page
-    names = [q.msg[0] for q in counter.get_queries() if "UNION ALL" in q.msg[0]]
+    names = [q.msg[0] for q in counter.get_queries()
+             if "UNION ALL" in q.msg[0] or q.msg[0].startswith(f"EXECUTE {NAMES.name}(")]
     assert len(names) == 1
