@@ -17,7 +17,7 @@ import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
+from flask.globals import _cv_app
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -28,8 +28,10 @@ def _zone(name):
 
 
 def zone():
-    """The office's time zone (TIMEZONE)."""
-    name = current_app.config.get("TIMEZONE") if has_app_context() else None
+    """The office's time zone (TIMEZONE). Asked for every time a page shows (a hundred on a
+    list): the app is reached directly, not through `current_app`."""
+    context = _cv_app.get(None)
+    name = context.app.config.get("TIMEZONE") if context is not None else None
     return _zone(name or DEFAULT_TIMEZONE)
 
 

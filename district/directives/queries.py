@@ -461,12 +461,13 @@ def state_counts(user, directive):
 
 def tracking_order(user, directive, filters):
     """The receipts of one directive under the tracking page's filters, in its order: only
-    their ids (web.Pages pages them, then `tracking_rows_of` loads the page's rows)."""
+    their ids, as named tuples (web.Pages pages them, then `tracking_rows_of` loads the page's
+    rows)."""
     return _tracking_filtered(
         recipients_visible_to(user).select(Recipient.id)
         .join(Directive, on=(Recipient.directive == Directive.id))
         .switch(Recipient).join(School, on=(Recipient.school == School.id)),
-        directive, filters)
+        directive, filters).namedtuples()
 
 
 def _tracking_filtered(query, directive, filters):
