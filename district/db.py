@@ -20,7 +20,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
-from peewee import SQL, DatabaseProxy, Field, PostgresqlDatabase, SqliteDatabase
+from peewee import (
+    SQL,
+    DatabaseProxy,
+    Field,
+    PostgresqlDatabase,
+    Select,
+    SqliteDatabase,
+    fn,
+)
 from playhouse.db_url import connect as connect_url
 from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
@@ -215,6 +223,37 @@ class Prepared:
         an instance of that model (incident.school.name), not flattened as by `objects`."""
         query = self._compiled()[0]
         return list(query._get_cursor_wrapper(self._execute(values)))
+
+
+class PreparedList:
+    """A list as web.Pages reads a query (`paginate`, `count`, `limit(n).count()`), from
+    prepared statements: `rows`, whose slots `limit` and `offset` take the page, and `count`
+    (when Pages counts), whose slot `limit` takes the most rows counted; `values`
+    fill their other slots. Rows come as the query of `rows` builds them (`Prepared.models`)."""
+
+    EVERY_ROW = 2**62  # the cap of an exact count
+
+    def __init__(self, rows, count=None, **values):
+        self.rows, self.counting, self.values = rows, count, values
+        self.cap = self.EVERY_ROW
+
+    def paginate(self, page, per_page):
+        return self.rows.models(limit=per_page, offset=(page - 1) * per_page, **self.values)
+
+    def limit(self, cap):
+        capped = PreparedList(self.rows, self.counting, **self.values)
+        capped.cap = cap
+        return capped
+
+    def count(self):
+        cursor = self.counting.rows(limit=self.cap, **self.values)
+        return int(cursor.fetchone()[0] or 0)
+
+
+def counted(query, cap):
+    """SQL: how many rows `query` has, counting at most `cap` (a slot of a `PreparedList`'s
+    count)."""
+    return Select([query.limit(cap).alias("counted")], [fn.COUNT(SQL("1"))]).bind(database)
 
 
 class ScopedPrepared:

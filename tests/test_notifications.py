@@ -1,5 +1,8 @@
 """The notification centre: the service every feature calls, the bell, the list, marking read."""
 
+import datetime as dt
+import re
+
 from district.i18n import N_
 from district.models import Notification
 from district.notifications.operations import notify
@@ -101,3 +104,29 @@ def test_labels_inside_a_message_are_in_the_readers_language(district, login_as)
     client.post("/language", data={"locale": "en"})
     page = client.get("/notifications/").get_data(as_text=True)
     assert "Bullying" in page and "Bắt nạt" not in page
+
+
+def test_the_list_pages_a_users_own_notifications_newest_first(district, login_as):
+    """30 a page, newest first; the pager reaches the last page and no further; another user's
+    notifications never appear (the page's prepared statements, for two users in turn)."""
+    start = dt.datetime(2026, 11, 1, 1, 0)
+    for n in range(65):
+        Notification.create(user=district.principal, kind="test.kind", link="/help",
+                            message=N_("Văn bản mới %(number)s cần xác nhận"),
+                            params={"number": f"{n}/PGDĐT"},
+                            created_at=start + dt.timedelta(hours=n))
+    Notification.create(user=district.staff, kind="test.kind", link="/help",
+                        message=N_("Văn bản mới %(number)s cần xác nhận"),
+                        params={"number": "999/PGDĐT"}, created_at=start)
+    principal, staff = login_as(district.principal), login_as(district.staff)
+
+    def numbers(client, page):
+        html = client.get(f"/notifications/?page={page}").get_data(as_text=True)
+        return [int(n) for n in re.findall(r"Văn bản mới (\d+)/PGDĐT", html)]
+
+    assert numbers(principal, 1) == list(range(64, 34, -1))
+    assert numbers(staff, 1) == [999]
+    assert numbers(principal, 2) == list(range(34, 4, -1))
+    assert numbers(principal, 3) == [4, 3, 2, 1, 0]
+    assert principal.get("/notifications/?page=4").status_code == 404
+    assert staff.get("/notifications/?page=2").status_code == 404

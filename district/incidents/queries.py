@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from peewee import JOIN, SQL, Case, fn
 
 from .. import access, charts, clock
-from ..db import Prepared, database, is_sqlite
+from ..db import Prepared, PreparedList, database, is_sqlite
 from ..models import (
     Incident,
     IncidentAttachment,
@@ -138,7 +138,7 @@ def listing(user, args):
     sort = args.get("sort") if args.get("sort") in SORTS else "new"
     names = _slotted(user, args)
     if names is not None:
-        return _OfficeRows(_office_statement("rows", sort, names), _slot_values(args, names))
+        return PreparedList(_office_statement("rows", sort, names), **_slot_values(args, names))
     return _rows(filtered(user, args)).order_by(*SORTS[sort]())
 
 
@@ -192,18 +192,6 @@ def _office_statement(kind, sort, names):
         _OFFICE_STATEMENTS[key] = Prepared(build, **{n: _SLOTS[n] for n in names},
                                            **page_slots)
     return _OFFICE_STATEMENTS[key]
-
-
-class _OfficeRows:
-    """The office's list as web.Pages reads a query (`paginate`), from its prepared statement;
-    rows as `_rows` gives them."""
-
-    def __init__(self, statement, values):
-        self.statement, self.values = statement, values
-
-    def paginate(self, page, per_page):
-        return self.statement.models(limit=per_page, offset=(page - 1) * per_page,
-                                     **self.values)
 
 
 def as_row(incident):
