@@ -167,3 +167,46 @@ def test_links_with_numbers_are_the_links_flask_builds(app, mount):
                 == f"{mount}/incidents/?page=4&school=9")
         assert (web.url_for("incidents.index", status="open", page=2)
                 == f"{mount}/incidents/?status=open&page=2")
+
+
+def test_form_selects_are_written_as_wtforms_writes_them(app):
+    """The forms' Select widget writes a select of plain choices whole, from kept options: the
+    same markup as WTForms' own widget, chosen or not, required or not, with a blank choice,
+    translated labels, numbers, markup to escape, and choices it leaves to WTForms."""
+    import wtforms
+    from wtforms.validators import InputRequired
+
+    from district.forms import Select, SubForm, choices
+    from district.i18n import lazy_gettext
+
+    class Plain(wtforms.widgets.Select):
+        """WTForms' widget, option by option."""
+
+    options = [("a", "Một"), ("b<", 'Hai "&"'), ("", "Trống"), (3, "Ba")]
+    kinds = {
+        "plain": [wtforms.SelectChoice(value, label) for value, label in options],
+        "blank": choices(dict(options[:2]), blank="— Chọn —"),
+        "lazy": [wtforms.SelectChoice("x", lazy_gettext("Vụ việc")),
+                 wtforms.SelectChoice("y", lazy_gettext("Trường"))],
+        "attributes": [wtforms.SelectChoice("a", "Một", render_kw={"disabled": True}),
+                       wtforms.SelectChoice("b", "Hai")],
+        "groups": [wtforms.SelectChoice("a", "Một", optgroup="G"),
+                   wtforms.SelectChoice("b", "Hai", optgroup="G")],
+    }
+    for kind, given in kinds.items():
+        for data in (None, "", "a", "b<", "x", "3", "nothing"):
+            for required in (False, True):
+                validators = [InputRequired()] if required else []
+
+                class Form(SubForm):
+                    ours = wtforms.SelectField(choices=given, validators=validators,
+                                               widget=Select(), validate_choice=False)
+                    theirs = wtforms.SelectField(choices=given, validators=validators,
+                                                 widget=Plain(), validate_choice=False)
+
+                with app.test_request_context("/"):
+                    form = Form(data={"ours": data, "theirs": data})
+                    for _ in range(2):  # the second time from the kept options
+                        ours = str(form.ours()).replace('"ours"', '"field"')
+                        theirs = str(form.theirs()).replace('"theirs"', '"field"')
+                        assert ours == theirs, (kind, data, required)
