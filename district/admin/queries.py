@@ -13,10 +13,11 @@ from ..access import (
     audit_visible_to,
     outbox_visible_to,
     schools_visible_to,
+    stand_in,
     users_visible_to,
 )
 from ..clock import day_range
-from ..db import Prepared
+from ..db import Prepared, PreparedList, counted
 from ..i18n import fmt_time_day, gettext
 from ..i18n import gettext as _
 from ..models import (
@@ -84,6 +85,30 @@ def audit_entries(user, actor="", action="", first=None, last=None):
     if end:
         query = query.where(AuditEntry.at < end)
     return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+
+
+def _unfiltered(role, limit=None, offset=None):
+    return audit_entries(stand_in(role, None, None)).limit(limit).offset(offset)
+
+
+# The log as it opens (no filter), by the reader's role: prepared statements (db.PreparedList)
+# for its page and its count as far as the pager reaches; their SQL cost about 1 ms to build.
+_UNFILTERED = {}
+
+
+def audit_page(user, actor="", action="", first=None, last=None):
+    """What the log's page lists (web.Pages reads it): `audit_entries`, as prepared statements
+    when nothing narrows it."""
+    if actor or action or first or last:
+        return audit_entries(user, actor, action, first, last)
+    if user.role not in _UNFILTERED:
+        role = user.role
+        _UNFILTERED[role] = (
+            Prepared(lambda limit, offset: _unfiltered(role, limit, offset),
+                     limit=-7_971, offset=-7_972),
+            Prepared(lambda limit: counted(_unfiltered(role), limit), limit=-7_971))
+    rows, count = _UNFILTERED[user.role]
+    return PreparedList(rows, count)
 
 
 def failed_sign_ins(user, first=None, last=None):

@@ -307,14 +307,13 @@ def request_refuse(request_id):
 # --- Audit log --------------------------------------------------------------------------------
 
 
-def _audit_filtered():
-    """The audit filter form and the entries it selects."""
+def _audit_filtered(select=queries.audit_entries):
+    """The audit filter form and the entries it selects (`select`: how)."""
     form = AuditFilterForm(request.args)
     form.action.choices = queries.audit_action_choices()
     form.validate()
-    return form, queries.audit_entries(current_user, form.actor.data or "",
-                                       form.action.data or "", form.date_from.data,
-                                       form.date_to.data)
+    return form, select(current_user, form.actor.data or "", form.action.data or "",
+                        form.date_from.data, form.date_to.data)
 
 
 @bp.get("/audit")
@@ -322,7 +321,7 @@ def _audit_filtered():
 def audit():
     """The audit log as sentences ("… đã xác nhận văn bản … lúc …"), filtered by person, action
     and date; the same selection as CSV."""
-    form, entries = _audit_filtered()
+    form, entries = _audit_filtered(queries.audit_page)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     # A province's log holds a million entries: counted only as far as the pager reaches.
     pages = Pages(entries, per_page=AUDIT_PAGE_SIZE, exact=False)
