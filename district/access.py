@@ -139,13 +139,6 @@ def stand_in(role, school_id, user_id):
     return SimpleNamespace(id=user_id, role=role, school_id=school_id, is_authenticated=True)
 
 
-def is_everything(scope):
-    """Whether a scope leaves every row in (a bare `Model.select()`, as the office's aggregate
-    scopes are): a query may then skip the scope's `IN (SELECT ...)`, which costs a join over
-    the whole table."""
-    return scope._where is None and not scope._from_list[1:] and not getattr(scope, "_joins", None)
-
-
 # --- Schools and users ------------------------------------------------------------------------
 
 

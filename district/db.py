@@ -256,6 +256,15 @@ def counted(query, cap):
     return Select([query.limit(cap).alias("counted")], [fn.COUNT(SQL("1"))]).bind(database)
 
 
+def is_everything(scope):
+    """Whether a scope leaves every row in (a bare `Model.select()`, as the office's aggregate
+    scopes are): a query may then skip the scope's `IN (SELECT ...)`, which costs a join over
+    the whole table."""
+    return (scope._where is None and not scope._from_list[1:]
+            and not getattr(scope, "_joins", None) and scope._limit is None
+            and scope._offset is None and not scope._group_by and scope._having is None)
+
+
 class ScopedPrepared:
     """Prepared statements of one query over a visibility scope (access.py's `*_visible_to`,
     `*_aggregates_scope`): one `Prepared` per scope, the scope's own SQL being the key, and per
@@ -270,8 +279,11 @@ class ScopedPrepared:
         self.prepared = {}
 
     def get(self, scope, variant=None):
-        sql, params = scope.select(SQL("1")).sql()
-        key = (sql, tuple(params), variant)
+        if is_everything(scope):  # the office's: no SQL to write for the key
+            key = (scope.model, variant)
+        else:
+            sql, params = scope.select(SQL("1")).sql()
+            key = (sql, tuple(params), variant)
         if key not in self.prepared:
             self.prepared[key] = Prepared(
                 lambda **values: self.build(scope, variant, **values), **self.sentinels)

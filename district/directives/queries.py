@@ -20,7 +20,6 @@ from ..access import (
     directive_aggregates_scope,
     directive_tallies_scope,
     directives_visible_to,
-    is_everything,
     may_acknowledge,
     own_school_receipts,
     receives_directives,
@@ -31,7 +30,7 @@ from ..access import (
     users_visible_to,
 )
 from ..activities.vocabulary import QUAN_TRIET, STAFF_GROUPS
-from ..db import Prepared, ScopedPrepared, is_sqlite
+from ..db import Prepared, ScopedPrepared, is_everything, is_sqlite
 from ..i18n import gettext as _
 from ..models import (
     Acknowledgement,

@@ -12,13 +12,12 @@ from .. import charts, school_search
 from ..access import (
     SCHOOL_USERS,
     can_edit_roster,
-    is_everything,
     roster_aggregates_scope,
     rosters_visible_to,
     schools_visible_to,
     stand_in,
 )
-from ..db import Prepared, ScopedPrepared
+from ..db import Prepared, ScopedPrepared, is_everything
 from ..models import (
     Activity,
     ActivityAttendee,
