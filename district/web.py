@@ -24,6 +24,7 @@ from htmx_flask import make_response as hx_response
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
+from . import charts
 from .access import may_open
 from .i18n import current_locale
 
@@ -281,6 +282,7 @@ def init_app(app):
     app.wsgi_app = QueryStringCleaner(app.wsgi_app)
     app.jinja_env.globals["option_tags"] = option_tags  # the filter bars' selects
     app.jinja_env.globals["url_for"] = url_for
+    app.jinja_env.globals["bar_rows"] = charts.bar_rows  # a bar chart's rows (charts.html)
 
     @app.before_request
     def query_string_bounded():
