@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from peewee import JOIN, SQL, Case, fn
 
 from .. import access, charts, clock
-from ..db import Prepared, PreparedList, database, is_sqlite
+from ..db import Prepared, PreparedList, ScopedPrepared, database, is_everything, is_sqlite
 from ..models import (
     Incident,
     IncidentAttachment,
@@ -452,14 +452,26 @@ def tally_rows(user, year=None):
     """[(month, dimension, key, n)] of the kept counts (tallies.py) in
     `incident_tallies_scope(user)`, of one local calendar year or of every year: a few hundred
     rows whatever the number of incidents (one query)."""
-    query = access.incident_tallies_scope(user)
-    if year:
-        query = query.where(IncidentTally.month.between(f"{year:04d}-01", f"{year:04d}-12"))
-    query = query.select(IncidentTally.month, IncidentTally.dimension, IncidentTally.key,
-                         IncidentTally.n).where(IncidentTally.n != 0)
+    scope = access.incident_tallies_scope(user)
+    months = (f"{year:04d}-01", f"{year:04d}-12") if year else None
     # The database's own rows: text and numbers, nothing for peewee to convert (its row
     # wrapper would cost more than the rest of the statistics page).
-    return database.execute(query).fetchall()
+    if is_everything(scope):  # the office's: a statement built once (TALLY_ROWS)
+        values = {"first": months[0], "last": months[1]} if months else {}
+        return TALLY_ROWS.get(scope, variant=bool(months)).rows(**values).fetchall()
+    return database.execute(_tally_rows_query(scope, months)).fetchall()
+
+
+def _tally_rows_query(scope, months):
+    query = scope.select(IncidentTally.month, IncidentTally.dimension, IncidentTally.key,
+                         IncidentTally.n).where(IncidentTally.n != 0)
+    return query.where(IncidentTally.month.between(*months)) if months else query
+
+
+TALLY_ROWS = ScopedPrepared(
+    lambda scope, one_year, first=None, last=None:
+    _tally_rows_query(scope, (first, last) if one_year else None),
+    first="~first-month~", last="~last-month~")
 
 
 def _summed(rows):
@@ -510,6 +522,12 @@ SCHOOL_FIGURES = {role: Prepared(lambda school_id, user_id, r=role:
                   for role in access.SCHOOL_USERS}
 
 
+# The office's home card, on each visit: the urgent open incidents, from the kept counts.
+URGENT_OPEN = Prepared(lambda: IncidentTally.select(fn.SUM(IncidentTally.n)).where(
+    IncidentTally.dimension == tallies.URGENT_OPEN[0],
+    IncidentTally.key == tallies.URGENT_OPEN[1]))
+
+
 def home_figures(user):
     """The home card of those who handle incidents: a few counts; one query for a school's
     users (SCHOOL_FIGURES), three at most for the office."""
@@ -528,9 +546,7 @@ def home_figures(user):
     counts = counters(user)
     visible_open = access.incidents_visible_to(user).where(Incident.status.in_(OPEN_STATUSES))
     if access.sees_every_incident(user):
-        urgent = int(IncidentTally.select(fn.SUM(IncidentTally.n)).where(
-            IncidentTally.dimension == tallies.URGENT_OPEN[0],
-            IncidentTally.key == tallies.URGENT_OPEN[1]).scalar() or 0)
+        urgent = int(URGENT_OPEN.rows().fetchone()[0] or 0)
     else:
         urgent = visible_open.where((Incident.severity == "critical")
                                     | (Incident.sensitive == True)).count()  # noqa: E712

@@ -34,3 +34,19 @@ def test_a_school_users_home_card_counts_what_they_see(district, report, advance
 
     home = login_as(staff).get("/").get_data(as_text=True)
     assert "1 đặc biệt nghiêm trọng hoặc nhạy cảm" in home and "1 giao cho bạn" in home
+
+
+def test_the_officers_home_card_counts_every_school(district, report, advance, login_as):
+    """The office's card: every open incident and the urgent ones (critical or sensitive, from
+    the kept counts), for two officers in turn; the card says so."""
+    report(district.staff, severity="critical")
+    report(district.other_staff, sensitive=True)
+    report(district.other_staff)
+    finished = report(district.staff, severity="critical")
+    advance(finished, district.principal, "verifying", "handling", "resolved")
+    for user in (district.officer, district.officer2, district.officer):
+        figures = queries.home_figures(user)
+        assert [figures[k] for k in ("open", "urgent", "mine")] == [3, 2, 0]
+        assert figures["counts"]["resolved"] == 1 and figures["counts"]["all"] == 4
+    home = login_as(district.officer).get("/").get_data(as_text=True)
+    assert "2 đặc biệt nghiêm trọng hoặc nhạy cảm" in home
