@@ -43,7 +43,8 @@ def to_local(value):
     """A naive UTC datetime as naive local time (None stays None)."""
     if value is None:
         return None
-    return value.replace(tzinfo=dt.UTC).astimezone(zone()).replace(tzinfo=None)
+    local = zone()
+    return local.fromutc(value.replace(tzinfo=local)).replace(tzinfo=None)
 
 
 def to_utc(value):

@@ -7,6 +7,7 @@ translated still shows correct Vietnamese; tests check the English catalogue is 
 """
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from flask import g, has_app_context, has_request_context, session
@@ -66,7 +67,9 @@ def translation_directories():
 
 
 def _local(value):
-    return value.astimezone(clock.zone()) if value.tzinfo else clock.to_local(value)
+    """The local time of an instant (naive UTC, or aware): its fields are what is shown."""
+    zone = clock.zone()
+    return value.astimezone(zone) if value.tzinfo else zone.fromutc(value.replace(tzinfo=zone))
 
 
 def _day(value):
@@ -179,11 +182,19 @@ def template_gettext(eval_ctx, message, /, **variables):
 
 @pass_eval_context
 def template_ngettext(eval_ctx, singular, plural, num, /, **variables):
+    if not variables and eval_ctx.autoescape and type(num) is int:
+        return _counted(translations(), singular, plural, num)
     variables.setdefault("num", num)
     text = translations().ungettext(singular, plural, num)
     if eval_ctx.autoescape:
         text = Markup(text)
     return text % variables
+
+
+@functools.lru_cache(maxsize=1024)
+def _counted(found, singular, plural, num):
+    """A count in words ("3 lần") in the language of `found`, kept: a list writes one a row."""
+    return Markup(found.ungettext(singular, plural, num)) % {"num": num}
 
 
 def init_app(app):
