@@ -17,7 +17,7 @@ from ..access import (
     schools_visible_to,
     stand_in,
 )
-from ..db import Prepared, ScopedPrepared, is_everything
+from ..db import Prepared, PreparedList, ScopedPrepared, is_everything
 from ..models import (
     Activity,
     ActivityAttendee,
@@ -28,6 +28,7 @@ from ..models import (
     User,
 )
 from ..text import fold
+from ..vocabulary import OFFICER
 from .members import diff_members, member_dict, member_values
 from .rules import training_of
 from .vocabulary import STATE_LABELS, VALID_STATES
@@ -190,13 +191,38 @@ def coverage_query(user, filters):
     return query.order_by(School.name_key, School.id)
 
 
-def coverage_page(user, filters):
-    """`coverage_query` with only the columns the coverage page shows (the export reads them
-    all)."""
-    return coverage_query(user, filters).select(
+def _page_columns(query):
+    return query.select(
         School.id, School.name, School.code, School.level, School.ownership, School.commune,
         Roster.id, Roster.state, Roster.version, Roster.submitted_at, Roster.member_count,
         Roster.trained_count, Roster.result)
+
+
+def coverage_page(user, filters):
+    """`coverage_query` with only the columns the coverage page shows (the export reads them
+    all). The office's list as it opens, or by one state, is read through prepared statements
+    (db.PreparedList; their SQL cost about 1 ms to build)."""
+    state = filters.get("state")
+    if (is_everything(schools_visible_to(user))
+            and not any(filters.get(name) for name in ("q", "level", "ownership", "commune"))
+            and state in (None, "", "none", *STATE_LABELS)):
+        shape = "none" if state == "none" else "state" if state else "every"
+        return PreparedList(_OFFICE_PAGES[shape], **({"state": state} if shape == "state" else {}))
+    return _page_columns(coverage_query(user, filters))
+
+
+def _office_page(shape, limit, offset, state=None):
+    query = coverage_query(stand_in(OFFICER, None, None),
+                           {"state": "none" if shape == "none" else ""})
+    if shape == "state":  # its slot: not a state coverage_query knows
+        query = query.where(Roster.state == state)
+    return _page_columns(query).limit(limit).offset(offset)
+
+
+_OFFICE_PAGES = {shape: Prepared(lambda limit, offset, state=None, s=shape:
+                                 _office_page(s, limit, offset, state),
+                                 limit=-7_561, offset=-7_562, state="~roster-state~")
+                 for shape in ("every", "state", "none")}
 
 
 def _coverage_counts_query(scope, every_roster):

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app, has_app_context
 from flask_babel import get_locale
 
+from ..db import Prepared
 from ..i18n import gettext as _
 from ..models import Setting
 from .members import RosterError
@@ -62,11 +63,16 @@ def rule_set_texts():
             for key, rs in rule_sets().items()}
 
 
+# The office's choice, read on every coverage and roster page: its SQL built once.
+CHOSEN = Prepared(lambda key: Setting.select(Setting.value).where(Setting.key == key),
+                  key="~setting-key~")
+
+
 def rule_set_in_force():
     """The key of the rule set the office chose (Setting), else the data file's default."""
-    row = Setting.get_or_none(Setting.key == SETTING_KEY)
-    if row is not None and row.value in selectable_rule_sets():
-        return row.value
+    row = CHOSEN.rows(key=SETTING_KEY).fetchone()
+    if row is not None and row[0] in selectable_rule_sets():
+        return row[0]
     return load_rules()["default_rule_set"]
 
 
