@@ -231,7 +231,7 @@ class PreparedList:
     (when Pages counts), whose slot `limit` takes the most rows counted; `values`
     fill their other slots. Rows come as the query of `rows` builds them (`Prepared.models`)."""
 
-    EVERY_ROW = 2**62  # the cap of an exact count
+    EVERY_ROW = 2**31 - 1  # the cap of an exact count (a slot typed integer)
 
     def __init__(self, rows, count=None, **values):
         self.rows, self.counting, self.values = rows, count, values

@@ -30,7 +30,7 @@ from ..access import (
     users_visible_to,
 )
 from ..activities.vocabulary import QUAN_TRIET, STAFF_GROUPS
-from ..db import Prepared, ScopedPrepared, is_everything, is_sqlite
+from ..db import Prepared, PreparedList, ScopedPrepared, counted, is_everything, is_sqlite
 from ..i18n import gettext as _
 from ..models import (
     Acknowledgement,
@@ -56,7 +56,7 @@ from ..models import (
 )
 from ..rosters.queries import valid_roster_on_file  # the rosters feature decides what is valid
 from ..text import clean, fold, sort_key
-from ..vocabulary import LEVEL_LABELS, OWNERSHIP_LABELS, PRINCIPAL, SCHOOL_ROLES, STAFF
+from ..vocabulary import LEVEL_LABELS, OFFICER, OWNERSHIP_LABELS, PRINCIPAL, SCHOOL_ROLES, STAFF
 from .vocabulary import (
     AUDIENCE_LABELS,
     PURPOSE_LABELS,
@@ -186,7 +186,21 @@ def _not_acknowledged_if_overdue(today):
 def officer_list(user, q="", status="", overdue_only=False):
     """Every directive with its counts, read from the counts kept with it (tallies.py): the
     list costs the same with 40 recipients or 600,000. Only the columns the list shows."""
-    today = clock.today()
+    status = status if status in STATUS_LABELS else ""
+    return _officer_list(user, clock.today(), q, status, overdue_only)
+
+
+def officer_list_page(user, q="", status="", overdue_only=False):
+    """`officer_list` as its page reads it (web.Pages): the office's list unsearched through
+    prepared statements (`OFFICE_LIST`)."""
+    status = status if status in STATUS_LABELS else ""
+    if q or not is_everything(directives_visible_to(user)):
+        return officer_list(user, q, status, overdue_only)
+    rows, count = OFFICE_LIST[(bool(status), bool(overdue_only))]
+    return PreparedList(rows, count, today=clock.today(), **({"status": status} if status else {}))
+
+
+def _officer_list(user, today, q, status, overdue_only):
     query = (directives_visible_to(user)
              .select(Directive.id, Directive.number, Directive.title, Directive.status,
                      Directive.deadline,
@@ -195,7 +209,7 @@ def officer_list(user, q="", status="", overdue_only=False):
                      Directive.late_count.alias("n_late"),
                      _not_acknowledged_if_overdue(today).alias("n_overdue")))
     query = _search(query, q)
-    if status in STATUS_LABELS:
+    if status:
         query = query.where(Directive.status == status)
     if overdue_only:
         query = query.where(_overdue(today))
@@ -207,7 +221,22 @@ def school_inbox(user, q="", state=""):
     columns the inbox shows): from the school's own receipts, so the directives it may see are
     those joined, without asking again which they are (`directives_visible_to`: an IN over
     the school's receipts, 1 ms more for the count and the page each)."""
-    state_col = state_expr()
+    return _school_inbox(user, clock.today(), q, state)
+
+
+def school_inbox_page(user, q="", state=""):
+    """`school_inbox` as its page reads it (web.Pages): unsearched, through prepared statements
+    per role (`INBOX`), the school in a slot."""
+    if q or user.role not in INBOX_ROLES:
+        return school_inbox(user, q, state)
+    shape = state if state in ("new", "pending") else "state" if state in STATES else ""
+    rows, count = INBOX[(user.role, shape)]
+    return PreparedList(rows, count, school_id=user.school_id, today=clock.today(),
+                        **({"state": state} if shape == "state" else {}))
+
+
+def _school_inbox(user, today, q, state, slot=False):
+    state_col = state_expr(today)
     query = (own_school_receipts(user)
              .select(Directive.id, Directive.number, Directive.title, Directive.status,
                      Directive.revision, Directive.issued_on, Directive.deadline,
@@ -221,9 +250,39 @@ def school_inbox(user, q="", state=""):
     elif state == "pending":
         query = query.where(Recipient.acknowledged_at.is_null() & ACT
                             & (Directive.status == "published"))
-    elif state in STATES:
+    elif slot or state in STATES:
         query = query.where(state_col == state)
     return query.order_by(Directive.published_at.desc(), Directive.id.desc())
+
+
+# The office's list and a school's inbox as they open or under one filter, on every visit:
+# (rows, count) prepared statements (db.PreparedList), their SQL built once. A statement of the
+# inbox serves every school of a role (the school is a slot, through a stand-in user).
+_LIST_SLOTS = {"today": dt.date(1901, 1, 3), "limit": -7_131, "offset": -7_132}
+OFFICE_LIST = {
+    (by_status, overdue): (
+        Prepared(lambda today, limit, offset, status=None, b=by_status, o=overdue:
+                 _officer_list(stand_in(OFFICER, None, None), today, "", status if b else "",
+                               o).limit(limit).offset(offset),
+                 status="~directive-status~", **_LIST_SLOTS),
+        Prepared(lambda today, limit, offset=None, status=None, b=by_status, o=overdue:
+                 counted(_officer_list(stand_in(OFFICER, None, None), today, "",
+                                       status if b else "", o), limit),
+                 status="~directive-status~", **_LIST_SLOTS))
+    for by_status in (False, True) for overdue in (False, True)}
+INBOX_ROLES = (PRINCIPAL, STAFF)
+
+
+def _inbox_statement(role, shape, count=False):
+    def build(school_id, today, limit, offset=None, state=None):
+        query = _school_inbox(stand_in(role, school_id, None), today, "",
+                              state if shape == "state" else shape, slot=shape == "state")
+        return counted(query, limit) if count else query.limit(limit).offset(offset)
+    return Prepared(build, school_id=-7_133, state="~inbox-state~", **_LIST_SLOTS)
+
+
+INBOX = {(role, shape): (_inbox_statement(role, shape), _inbox_statement(role, shape, True))
+         for role in INBOX_ROLES for shape in ("", "new", "pending", "state")}
 
 
 def pending_count(user):

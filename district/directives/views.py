@@ -155,12 +155,13 @@ def index():
                       levels=queries.level_rates(current_user))
     if is_office_staff(current_user):
         args = _args("q", "status", "overdue")
-        query = queries.officer_list(current_user, args.get("q", ""), args.get("status", ""),
-                                     args.get("overdue") == "1")
+        query = queries.officer_list_page(current_user, args.get("q", ""),
+                                          args.get("status", ""), args.get("overdue") == "1")
         template = "directives/index_officer.html"
     else:
         args = _args("q", "state")
-        query = queries.school_inbox(current_user, args.get("q", ""), args.get("state", ""))
+        query = queries.school_inbox_page(current_user, args.get("q", ""),
+                                          args.get("state", ""))
         template = "directives/inbox.html"
     return render(template, block="results", pages=Pages(query), args=args,
                   today=clock.today(), may_manage=may_manage_directives(current_user),

@@ -502,3 +502,40 @@ def test_the_revision_history_shows_the_old_deadline_as_a_date(district, login_a
     page = login_as(district.officer).get(f"/directives/{directive.id}").get_data(as_text=True)
     assert f"trước đây: {old.strftime('%d/%m/%Y')}" in page
     assert old.isoformat() not in page
+
+
+def test_list_and_inbox_filters_read_exactly_their_directives(district, login_as,
+                                                              make_directive, today):
+    """The office's list by status and overdue, and each school's inbox by state (read through
+    prepared statements: the school and the state in slots), for two schools in turn."""
+    late = make_directive(title="Văn bản quá hạn", deadline=today - dt.timedelta(days=2),
+                          issued_on=today - dt.timedelta(days=9))
+    acked = make_directive(title="Văn bản đã xác nhận")
+    fresh = make_directive(title="Văn bản còn hạn")
+    make_directive(publish=False, title="Văn bản nháp")
+    operations.acknowledge(district.principal, acked)
+    operations.withdraw(district.officer, fresh)
+    officer = login_as(district.officer)
+
+    def titles(client, query):
+        page = client.get(f"/directives/?{query}").get_data(as_text=True)
+        return {t for t in ("Văn bản quá hạn", "Văn bản đã xác nhận", "Văn bản còn hạn",
+                            "Văn bản nháp") if t in page}
+
+    assert titles(officer, "") == {"Văn bản quá hạn", "Văn bản đã xác nhận", "Văn bản còn hạn",
+                                   "Văn bản nháp"}
+    assert titles(officer, "status=draft") == {"Văn bản nháp"}
+    assert titles(officer, "status=withdrawn") == {"Văn bản còn hạn"}
+    assert titles(officer, "overdue=1") == {"Văn bản quá hạn"}
+    assert titles(officer, "status=published&overdue=1") == {"Văn bản quá hạn"}
+    for principal, acknowledged in ((district.principal, True),
+                                    (district.other_principal, False),
+                                    (district.principal, True)):
+        client = login_as(principal)
+        assert titles(client, "") == {"Văn bản quá hạn", "Văn bản đã xác nhận",
+                                      "Văn bản còn hạn"}
+        assert titles(client, "state=overdue") == {"Văn bản quá hạn"}
+        assert titles(client, "state=acknowledged") == (
+            {"Văn bản đã xác nhận"} if acknowledged else set())
+        assert titles(client, "state=pending") == (
+            {"Văn bản quá hạn"} if acknowledged else {"Văn bản quá hạn", "Văn bản đã xác nhận"})
