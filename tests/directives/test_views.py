@@ -508,8 +508,8 @@ def test_list_and_inbox_filters_read_exactly_their_directives(district, login_as
                                                               make_directive, today):
     """The office's list by status and overdue, and each school's inbox by state (read through
     prepared statements: the school and the state in slots), for two schools in turn."""
-    late = make_directive(title="Văn bản quá hạn", deadline=today - dt.timedelta(days=2),
-                          issued_on=today - dt.timedelta(days=9))
+    make_directive(title="Văn bản quá hạn", deadline=today - dt.timedelta(days=2),
+                   issued_on=today - dt.timedelta(days=9))
     acked = make_directive(title="Văn bản đã xác nhận")
     fresh = make_directive(title="Văn bản còn hạn")
     make_directive(publish=False, title="Văn bản nháp")
