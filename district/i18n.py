@@ -7,7 +7,6 @@ translated still shows correct Vietnamese; tests check the English catalogue is 
 """
 
 import datetime as dt
-import functools
 from pathlib import Path
 
 from flask import g, has_app_context, has_request_context, session
@@ -191,10 +190,22 @@ def template_ngettext(eval_ctx, singular, plural, num, /, **variables):
     return text % variables
 
 
-@functools.lru_cache(maxsize=1024)
+COUNTS_KEPT = 1024
+
+
 def _counted(found, singular, plural, num):
-    """A count in words ("3 lần") in the language of `found`, kept: a list writes one a row."""
-    return Markup(found.ungettext(singular, plural, num)) % {"num": num}
+    """A count in words ("3 lần") in the language of the translations `found`, kept with them:
+    a list writes one a row."""
+    kept = found.__dict__.get("district_counts")
+    if kept is None:
+        kept = found.district_counts = {}
+    key = (singular, plural, num)
+    text = kept.get(key)
+    if text is None:
+        if len(kept) >= COUNTS_KEPT:
+            kept.clear()
+        text = kept[key] = Markup(found.ungettext(singular, plural, num)) % {"num": num}
+    return text
 
 
 def init_app(app):

@@ -141,11 +141,15 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-# A URL whose values are all whole numbers, as `url_for` built it once with stand-in numbers:
-# {(mount point, endpoint, names): (texts between the numbers, names in URL order) or None}.
-_URL_SHAPES = {}
+# Kept per app (app.extensions["kept_urls"]): a URL whose values are all whole numbers, as
+# `url_for` built it once with stand-in numbers, {(mount point, endpoint, names): (texts between
+# the numbers, names in URL order) or None}; and links with other values (a list's filters in its
+# pager and column headings) as Flask built them, {(mount point, endpoint, values): URL}. Each
+# is emptied when full.
 URL_SHAPES_KEPT = 1024
+URLS_KEPT = 4096
 _STAND_IN = 918273645
+_PLAIN = (str, int, NoneType)
 
 
 def _url_shape(endpoint, names):
@@ -162,13 +166,6 @@ def _url_shape(endpoint, names):
     return tuple(texts), tuple(name for _position, name in found)
 
 
-# Links with other values (a list's filters in its pager and column headings), as Flask built
-# them: {(mount point, endpoint, values): URL}, emptied when full.
-_URLS = {}
-URLS_KEPT = 4096
-_PLAIN = (str, int, NoneType)
-
-
 def url_for(endpoint, /, **values):
     """`flask.url_for` as templates call it. A link whose values are all whole numbers (a row's
     id) is built by Flask once per endpoint and names, with stand-in numbers, then has its
@@ -177,7 +174,8 @@ def url_for(endpoint, /, **values):
     dozens. Relative endpoints (".x"), `_external` and the like, other values and URLs outside
     a request go to Flask as they are."""
     context = _cv_request.get(None)
-    if context is None or not values or endpoint[:1] == ".":
+    kept = context.app.extensions.get("kept_urls") if context is not None else None
+    if kept is None or not values or endpoint[:1] == ".":
         return flask.url_for(endpoint, **values)
     numbers = True
     for name, value in values.items():
@@ -186,22 +184,23 @@ def url_for(endpoint, /, **values):
             numbers = False
             if kind not in _PLAIN or name[:1] == "_":
                 return flask.url_for(endpoint, **values)
+    shapes, urls = kept
     script_root = context.request.script_root
     if not numbers:
         key = (script_root, endpoint, *values.items())
-        url = _URLS.get(key)
+        url = urls.get(key)
         if url is None:
-            if len(_URLS) >= URLS_KEPT:
-                _URLS.clear()
-            url = _URLS[key] = flask.url_for(endpoint, **values)
+            if len(urls) >= URLS_KEPT:
+                urls.clear()
+            url = urls[key] = flask.url_for(endpoint, **values)
         return url
     key = (script_root, endpoint, *values)
     try:
-        shape = _URL_SHAPES[key]
+        shape = shapes[key]
     except KeyError:
-        if len(_URL_SHAPES) >= URL_SHAPES_KEPT:
-            _URL_SHAPES.clear()
-        shape = _URL_SHAPES[key] = _url_shape(endpoint, tuple(values))
+        if len(shapes) >= URL_SHAPES_KEPT:
+            shapes.clear()
+        shape = shapes[key] = _url_shape(endpoint, tuple(values))
     if shape is None:
         return flask.url_for(endpoint, **values)
     texts, names = shape
@@ -282,6 +281,7 @@ def init_app(app):
     app.wsgi_app = QueryStringCleaner(app.wsgi_app)
     app.jinja_env.globals["option_tags"] = option_tags  # the filter bars' selects
     app.jinja_env.globals["url_for"] = url_for
+    app.extensions["kept_urls"] = ({}, {})  # url_for's shapes and links
     app.jinja_env.globals["bar_rows"] = charts.bar_rows  # a bar chart's rows (charts.html)
 
     @app.before_request
