@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import mark_window, sign_in, window_marker
+from tests.e2e.conftest import mark_window, sign_in, window_marker, without_replaced_requests
 
 
 def test_principal_sees_hotline_switches_language_and_signs_out(page, district):
@@ -66,3 +66,16 @@ def test_admin_filters_the_audit_log_in_place(page, district):
     expect(page.locator("#results")).to_contain_text("Không có mục nào khớp.")
     expect(page).to_have_url(re.compile(r"action=directive\.withdraw"))
     assert window_marker(page) == "still-here"
+
+
+def test_only_a_search_replaced_on_purpose_is_forgiven_among_browser_errors():
+    replaced = ["htmx:afterRequest, [object HTMLDivElement]",
+                "htmx:sendAbort, [object HTMLDivElement]"]
+    failed = ["htmx:afterRequest, [object HTMLDivElement]",
+              "htmx:responseError, [object HTMLDivElement]"]
+    assert without_replaced_requests(replaced) == []
+    assert without_replaced_requests(failed) == failed
+    assert without_replaced_requests(["TypeError: x is undefined", *replaced]) == [
+        "TypeError: x is undefined"]
+    assert without_replaced_requests(["htmx:sendAbort, [object HTMLDivElement]"]) == [
+        "htmx:sendAbort, [object HTMLDivElement]"]
