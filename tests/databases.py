@@ -70,7 +70,29 @@ class PostgresDatabase:
 
     def create(self, migrate):
         self._admin(f'CREATE DATABASE "{self.name}" ENCODING \'UTF8\' TEMPLATE template0')
+        # A database thrown away after the run: its commits need not wait for the disk.
+        self._admin(f'ALTER DATABASE "{self.name}" SET synchronous_commit = off')
         migrate(self.url)
+        self._emptying = None
+
+    def _emptying_statements(self, cur):
+        """How to empty the database between tests. DELETE of every table with the foreign
+        key triggers off, and every sequence restarted, takes a few milliseconds where TRUNCATE
+        of 49 tables took 150 to 300 (it makes new files for each); it needs a superuser (the
+        local server's trust role is one), and TRUNCATE stays for any other role."""
+        cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'schema_migration' ORDER BY tablename")
+        tables = [f'"{row[0]}"' for row in cur.fetchall()]
+        cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if not tables:
+            return []
+        if not cur.fetchone()[0]:
+            return [f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"]
+        cur.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+        restarts = [f'ALTER SEQUENCE "{row[0]}" RESTART' for row in cur.fetchall()]
+        return ["; ".join(["SET session_replication_role = replica",
+                           *(f"DELETE FROM {table}" for table in tables), *restarts,
+                           "SET session_replication_role = DEFAULT"])]
 
     def url_for_test(self, directory):
         import psycopg2
@@ -79,13 +101,10 @@ class PostgresDatabase:
         conn.autocommit = True
         try:
             with conn.cursor() as cur:
-                cur.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename <> 'schema_migration'"
-                )
-                tables = ", ".join(f'"{row[0]}"' for row in cur.fetchall())
-                if tables:
-                    cur.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+                if self._emptying is None:
+                    self._emptying = self._emptying_statements(cur)
+                for statement in self._emptying:
+                    cur.execute(statement)
         finally:
             conn.close()
         return self.url
