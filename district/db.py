@@ -232,6 +232,21 @@ class PreparedList:
     fill their other slots. Rows come as the query of `rows` builds them (`Prepared.models`)."""
 
     EVERY_ROW = 2**31 - 1  # the cap of an exact count (a slot typed integer)
+    PAGE_SLOTS = {"limit": -7_971, "offset": -7_972}  # stand-ins no other slot may take
+
+    @classmethod
+    def statements(cls, build, counts=True, **sentinels):
+        """The (rows, count) statements of one list, from one builder: `build(**values)` makes
+        the list's query, ordered and not paged, with `sentinels` in its slots; `rows` takes a
+        page of it (slots `limit`, `offset`), `count` counts it up to its slot `limit` (None
+        with `counts=False`, for a list Pages does not count)."""
+        rows = Prepared(lambda limit, offset, **values: build(**values).limit(limit)
+                        .offset(offset), **cls.PAGE_SLOTS, **sentinels)
+        if not counts:
+            return rows, None
+        count = Prepared(lambda limit, **values: counted(build(**values), limit),
+                         limit=cls.PAGE_SLOTS["limit"], **sentinels)
+        return rows, count
 
     def __init__(self, rows, count=None, **values):
         self.rows, self.counting, self.values = rows, count, values

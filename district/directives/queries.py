@@ -30,7 +30,7 @@ from ..access import (
     users_visible_to,
 )
 from ..activities.vocabulary import QUAN_TRIET, STAFF_GROUPS
-from ..db import Prepared, PreparedList, ScopedPrepared, counted, is_everything, is_sqlite
+from ..db import Prepared, PreparedList, ScopedPrepared, is_everything, is_sqlite
 from ..i18n import gettext as _
 from ..models import (
     Acknowledgement,
@@ -258,30 +258,24 @@ def _school_inbox(user, today, q, state, slot=False):
 # The office's list and a school's inbox as they open or under one filter, on every visit:
 # (rows, count) prepared statements (db.PreparedList), their SQL built once. A statement of the
 # inbox serves every school of a role (the school is a slot, through a stand-in user).
-_LIST_SLOTS = {"today": dt.date(1901, 1, 3), "limit": -7_131, "offset": -7_132}
+_TODAY = dt.date(1901, 1, 3)  # the slot of today's date
 OFFICE_LIST = {
-    (by_status, overdue): (
-        Prepared(lambda today, limit, offset, status=None, b=by_status, o=overdue:
-                 _officer_list(stand_in(OFFICER, None, None), today, "", status if b else "",
-                               o).limit(limit).offset(offset),
-                 status="~directive-status~", **_LIST_SLOTS),
-        Prepared(lambda today, limit, offset=None, status=None, b=by_status, o=overdue:
-                 counted(_officer_list(stand_in(OFFICER, None, None), today, "",
-                                       status if b else "", o), limit),
-                 status="~directive-status~", **_LIST_SLOTS))
+    (by_status, overdue): PreparedList.statements(
+        lambda today, status=None, b=by_status, o=overdue:
+        _officer_list(stand_in(OFFICER, None, None), today, "", status if b else "", o),
+        today=_TODAY, status="~directive-status~")
     for by_status in (False, True) for overdue in (False, True)}
 INBOX_ROLES = (PRINCIPAL, STAFF)
 
 
-def _inbox_statement(role, shape, count=False):
-    def build(school_id, today, limit, offset=None, state=None):
-        query = _school_inbox(stand_in(role, school_id, None), today, "",
-                              state if shape == "state" else shape, slot=shape == "state")
-        return counted(query, limit) if count else query.limit(limit).offset(offset)
-    return Prepared(build, school_id=-7_133, state="~inbox-state~", **_LIST_SLOTS)
+def _inbox_statements(role, shape):
+    def build(school_id, today, state=None):
+        return _school_inbox(stand_in(role, school_id, None), today, "",
+                             state if shape == "state" else shape, slot=shape == "state")
+    return PreparedList.statements(build, school_id=-7_133, today=_TODAY, state="~inbox-state~")
 
 
-INBOX = {(role, shape): (_inbox_statement(role, shape), _inbox_statement(role, shape, True))
+INBOX = {(role, shape): _inbox_statements(role, shape)
          for role in INBOX_ROLES for shape in ("", "new", "pending", "state")}
 
 

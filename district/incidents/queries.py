@@ -153,7 +153,6 @@ def _status_counts(query):
 _SLOTS = {"status": "~incident-status~", "category": "~incident-category~",
           "severity": "~incident-severity~", "level": "~incident-level~",
           "school": 987_654_301}
-_PAGE_SLOTS = {"limit": -7_751, "offset": -7_752}
 _OFFICE = access.stand_in(OFFICER, None, None)  # an officer: every incident, nothing of theirs
 _OFFICE_STATEMENTS = {}
 
@@ -186,11 +185,10 @@ def _office_statement(kind, sort, names):
                     for name in names}
             if kind == "counts":
                 return _status_counts(filtered(_OFFICE, args, with_status=False))
-            return (_rows(filtered(_OFFICE, args)).order_by(*SORTS[sort]())
-                    .limit(slots["limit"]).offset(slots["offset"]))
-        page_slots = _PAGE_SLOTS if kind == "rows" else {}
-        _OFFICE_STATEMENTS[key] = Prepared(build, **{n: _SLOTS[n] for n in names},
-                                           **page_slots)
+            return _rows(filtered(_OFFICE, args)).order_by(*SORTS[sort]())
+        slots = {n: _SLOTS[n] for n in names}
+        _OFFICE_STATEMENTS[key] = (Prepared(build, **slots) if kind == "counts" else
+                                   PreparedList.statements(build, counts=False, **slots)[0])
     return _OFFICE_STATEMENTS[key]
 
 

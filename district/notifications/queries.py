@@ -4,7 +4,7 @@ from flask import g
 from peewee import SQL, Case, fn
 
 from ..access import notifications_visible_to, stand_in
-from ..db import Prepared, PreparedList, counted
+from ..db import Prepared, PreparedList
 from ..i18n import gettext
 from ..models import Notification
 
@@ -79,18 +79,15 @@ def forget_unread_count():
     g.pop("unread_here", None)
 
 
-def _page(user_id, limit=None, offset=None):
-    query = (notifications_visible_to(stand_in(None, None, user_id))
-             .order_by(Notification.created_at.desc(), Notification.id.desc()))
-    return query.limit(limit).offset(offset)
+def _page(user_id):
+    return (notifications_visible_to(stand_in(None, None, user_id))
+            .order_by(Notification.created_at.desc(), Notification.id.desc()))
 
 
 # The notifications page, newest first, and how many there are up to a cap (the pager's), as
 # prepared statements (db.PreparedList): the user's own notifications, through
 # access.notifications_visible_to for a stand-in of the user.
-PAGE = Prepared(_page, user_id=-7005, limit=-7006, offset=-7007)
-COUNT = Prepared(lambda user_id, limit: counted(_page(user_id), limit), user_id=-7005,
-                 limit=-7006)
+PAGE, COUNT = PreparedList.statements(_page, user_id=-7005)
 
 
 def for_user(user):

@@ -211,17 +211,16 @@ def coverage_page(user, filters):
     return _page_columns(coverage_query(user, filters))
 
 
-def _office_page(shape, limit, offset, state=None):
+def _office_page(shape, state=None):
     query = coverage_query(stand_in(OFFICER, None, None),
                            {"state": "none" if shape == "none" else ""})
     if shape == "state":  # its slot: not a state coverage_query knows
         query = query.where(Roster.state == state)
-    return _page_columns(query).limit(limit).offset(offset)
+    return _page_columns(query)
 
 
-_OFFICE_PAGES = {shape: Prepared(lambda limit, offset, state=None, s=shape:
-                                 _office_page(s, limit, offset, state),
-                                 limit=-7_561, offset=-7_562, state="~roster-state~")
+_OFFICE_PAGES = {shape: PreparedList.statements(lambda state=None, s=shape: _office_page(s, state),
+                                                counts=False, state="~roster-state~")[0]
                  for shape in ("every", "state", "none")}
 
 
