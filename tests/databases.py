@@ -78,14 +78,14 @@ class PostgresDatabase:
     def _emptying_statements(self, cur):
         """How to empty the database between tests. DELETE of every table with the foreign
         key triggers off, and every sequence restarted, takes a few milliseconds where TRUNCATE
-        of 49 tables took 150 to 300 (it makes new files for each); it needs a superuser (the
+        of 49 tables took 150 to 300 ms (it makes new files for each); it needs a superuser (the
         local server's trust role is one), and TRUNCATE stays for any other role."""
         cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
                     "AND tablename <> 'schema_migration' ORDER BY tablename")
         tables = [f'"{row[0]}"' for row in cur.fetchall()]
-        cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         if not tables:
             return []
+        cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         if not cur.fetchone()[0]:
             return [f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"]
         cur.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
