@@ -151,10 +151,14 @@ class Prepared:
 
     On PostgreSQL it is also a server-side prepared statement: prepared once on each pooled
     connection (PREPARE, typed by the values it was built with), then run by EXECUTE, so the
-    server plans it once per connection rather than on every request (0.1 to 0.5 ms each)."""
+    server plans it once per connection rather than on every request (0.1 to 0.5 ms each).
+    With `server_side=False` it is not: a statement whose best plan depends on its values
+    (PostgreSQL's generic plan, made after five runs, can be several times slower) is planned
+    on each run with them, and only its SQL is built once."""
 
-    def __init__(self, build, **sentinels):
+    def __init__(self, build, server_side=True, **sentinels):
         self.build = build
+        self.server_side = server_side
         self.sentinels = sentinels
         self.compiled = {}
         self.name = f"district_{next(_statement_numbers)}"
@@ -166,7 +170,8 @@ class Prepared:
             sql, params = query.sql()
             names = {value: name for name, value in self.sentinels.items()}
             server_side = (_server_side(self.name, sql, params)
-                           if isinstance(database.obj, PostgresqlDatabase) else None)
+                           if self.server_side and isinstance(database.obj, PostgresqlDatabase)
+                           else None)
             self.compiled[kind] = (query, sql, [names.get(p, None) for p in params], params,
                                    server_side)
         return self.compiled[kind]
@@ -235,17 +240,17 @@ class PreparedList:
     PAGE_SLOTS = {"limit": -7_971, "offset": -7_972}  # stand-ins no other slot may take
 
     @classmethod
-    def statements(cls, build, counts=True, **sentinels):
+    def statements(cls, build, counts=True, server_side=True, **sentinels):
         """The (rows, count) statements of one list, from one builder: `build(**values)` makes
         the list's query, ordered and not paged, with `sentinels` in its slots; `rows` takes a
         page of it (slots `limit`, `offset`), `count` counts it up to its slot `limit` (None
-        with `counts=False`, for a list Pages does not count)."""
+        with `counts=False`, for a list Pages does not count). `server_side`: as `Prepared`'s."""
         rows = Prepared(lambda limit, offset, **values: build(**values).limit(limit)
-                        .offset(offset), **cls.PAGE_SLOTS, **sentinels)
+                        .offset(offset), server_side=server_side, **cls.PAGE_SLOTS, **sentinels)
         if not counts:
             return rows, None
         count = Prepared(lambda limit, **values: counted(build(**values), limit),
-                         limit=cls.PAGE_SLOTS["limit"], **sentinels)
+                         server_side=server_side, limit=cls.PAGE_SLOTS["limit"], **sentinels)
         return rows, count
 
     def __init__(self, rows, count=None, **values):

@@ -2,7 +2,7 @@
 each time, for every value put in its places."""
 
 from district import clock
-from district.db import Prepared
+from district.db import Prepared, database, is_postgres
 from district.models import Notification, User
 from district.notifications.operations import notify
 from district.security import SIGNED_IN_USER, _signed_in_user
@@ -45,3 +45,19 @@ def test_values_take_the_places_of_their_sentinels_only(district):
     rows = list(prepared.rows(name="lanhdao", role="observer"))
     assert len(rows) == 1
     assert list(prepared.rows(name="lanhdao", role="officer")) == []
+
+
+def test_a_statement_planned_with_its_values_is_not_prepared_on_the_server(district):
+    """server_side=False: the same rows, its SQL built once, and (on PostgreSQL) no statement
+    prepared on the connection, so the server plans it with the values of each run."""
+    def build(name):
+        return User.select(User.username).where(User.username == name)
+
+    planned = Prepared(build, server_side=False, name="\x00n\x00")
+    prepared = Prepared(build, name="\x00n\x00")
+    for name in ("lanhdao", "chuyenvien1", "nobody"):
+        assert list(planned.rows(name=name)) == list(prepared.rows(name=name)) == (
+            [(name,)] if name != "nobody" else [])
+    if is_postgres():
+        names = {n for (n,) in database.execute_sql("SELECT name FROM pg_prepared_statements")}
+        assert prepared.name in names and planned.name not in names

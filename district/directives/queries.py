@@ -108,9 +108,9 @@ def state_expr(today=None):
     return _state_case(today, lambda state: state)
 
 
-def state_rank():
+def state_rank(today=None):
     """The states in order of urgency, for sorting: overdue first, acknowledged last."""
-    return _state_case(None, STATES.index)
+    return _state_case(today, STATES.index)
 
 
 def _search(query, q):
@@ -438,15 +438,16 @@ def response_file_visible(user, directive, file_id):
 
 # --- Tracking -------------------------------------------------------------------------------
 
+# The tracking list's sorts: each the column ordered by, as of the local day `today`.
 SORTS = {
-    "school": lambda: School.name_key,
-    "level": lambda: School.level,
-    "commune": lambda: School.commune,
+    "school": lambda today: School.name_key,
+    "level": lambda today: School.level,
+    "commune": lambda today: School.commune,
     "state": state_rank,
-    "read": lambda: Recipient.first_read_at,
-    "acknowledged": lambda: Recipient.acknowledged_at,
-    "reminders": lambda: Recipient.reminders_count,
-    "response": lambda: Recipient.response_state,
+    "read": lambda today: Recipient.first_read_at,
+    "acknowledged": lambda today: Recipient.acknowledged_at,
+    "reminders": lambda today: Recipient.reminders_count,
+    "response": lambda today: Recipient.response_state,
 }
 DEFAULT_SORT = "school"
 
@@ -514,32 +515,95 @@ def state_counts(user, directive):
 def tracking_order(user, directive, filters):
     """The receipts of one directive under the tracking page's filters, in its order: only
     their ids, as named tuples (web.Pages pages them, then `tracking_rows_of` loads the page's
-    rows)."""
-    return _tracking_filtered(
-        recipients_visible_to(user).select(Recipient.id)
-        .join(Directive, on=(Recipient.directive == Directive.id))
-        .switch(Recipient).join(School, on=(Recipient.school == School.id)),
-        directive, filters).namedtuples()
+    rows). The office's, unsearched, from a prepared statement (`_ORDER_STATEMENTS`)."""
+    given = _tracking_given(filters)
+    scope = recipients_visible_to(user)
+    if is_everything(scope) and "q" not in given:
+        shape = _order_shape(given)
+        slots = {name: given[name] for name in _ORDER_SLOTS if name in given}
+        return PreparedList(*_order_statements(shape), directive_id=directive.id,
+                            today=clock.today(), **slots)
+    return _tracking_filtered(_order_query(scope), directive.id, given).namedtuples()
 
 
-def _tracking_filtered(query, directive, filters):
-    state_col = state_expr()
-    query = query.where(Recipient.directive == directive.id)
+def _order_query(scope):
+    return (scope.select(Recipient.id)
+            .join(Directive, on=(Recipient.directive == Directive.id))
+            .switch(Recipient).join(School, on=(Recipient.school == School.id)))
+
+
+def _tracking_given(filters):
+    """The tracking page's filters that narrow or order its list, each valid value kept (an
+    unknown state, purpose, response or sort is as if not given)."""
+    given = {"sort": filters.get("sort") if filters.get("sort") in SORTS else DEFAULT_SORT,
+             "dir": "desc" if filters.get("dir") == "desc" else "asc"}
     if filters.get("state") in STATES:
-        query = query.where(state_col == filters["state"])
+        given["state"] = filters["state"]
     if filters.get("purpose") in PURPOSE_LABELS:
-        query = query.where(Recipient.purpose == filters["purpose"])
-    response = filters.get("response")
+        given["purpose"] = filters["purpose"]
+    if filters.get("response") in ("waiting", "none", *RESPONSE_STATES):
+        given["response"] = filters["response"]
+    for name in ("q", "level", "ownership", "commune"):
+        if (filters.get(name) or "").strip():
+            given[name] = filters[name]
+    return given
+
+
+def _tracking_filtered(query, directive_id, given, today=None):
+    """`query` of receipts (joined to Directive and School) narrowed and ordered by the
+    filters `_tracking_given` kept."""
+    query = query.where(Recipient.directive == directive_id)
+    if "state" in given:
+        query = query.where(state_expr(today) == given["state"])
+    if "purpose" in given:
+        query = query.where(Recipient.purpose == given["purpose"])
+    response = given.get("response")
     if response == "waiting":
         query = query.where(Recipient.response_state.in_(["submitted", "resubmitted"]))
     elif response == "none":
         query = query.where(ACT, Recipient.response_state == "")
-    elif response in RESPONSE_STATES:
+    elif response:
         query = query.where(Recipient.response_state == response)
-    query = school_search.narrow(query, filters)
-    column = SORTS.get(filters.get("sort"), SORTS[DEFAULT_SORT])()
-    order = column.desc() if filters.get("dir") == "desc" else column.asc()
+    query = school_search.narrow(query, given)
+    column = SORTS[given["sort"]](today)
+    order = column.desc() if given["dir"] == "desc" else column.asc()
     return query.order_by(order, School.name_key, Recipient.id)
+
+
+# The office's tracking order (every receipt in its scope) is a pair of prepared statements
+# (rows, count: db.PreparedList) per shape: which of the slotted filters are given, the response
+# filter, the sort and its direction; the directive, today and the slotted filters' values are
+# their slots. Its SQL (the state's CASE) cost 0.5 to 1 ms to build and PostgreSQL 0.4 to 1.6 ms
+# to plan on each visit. Filtered by state, it is planned on each run (server_side=False): there
+# PostgreSQL's generic plan walks every school by name for each matching receipt (7.5 ms against
+# 1.5 ms at 3,000 schools). A search (q) takes the query built for it.
+_ORDER_SLOTS = {"state": "~tracking-state~", "purpose": "~tracking-purpose~",
+                "level": "~tracking-level~", "ownership": "~tracking-ownership~",
+                "commune": "~tracking-commune~"}
+_ORDER_STATEMENTS = {}
+
+
+def _order_shape(given):
+    return (tuple(name for name in _ORDER_SLOTS if name in given), given.get("response"),
+            given["sort"], given["dir"])
+
+
+def _order_statements(shape):
+    if shape not in _ORDER_STATEMENTS:
+        names, response, sort, direction = shape
+
+        def build(directive_id, today, **slots):
+            given = {"sort": sort, "dir": direction, **slots}
+            if response:
+                given["response"] = response
+            return _tracking_filtered(_order_query(Recipient.select()), directive_id, given,
+                                      today).namedtuples()
+
+        _ORDER_STATEMENTS[shape] = PreparedList.statements(
+            build, server_side="state" not in names, directive_id=-7_401,
+            today=dt.date(1901, 1, 3),
+            **{name: _ORDER_SLOTS[name] for name in names})
+    return _ORDER_STATEMENTS[shape]
 
 
 # Who first read and who acknowledged, in a tracking row.
@@ -580,7 +644,8 @@ def tracking_rows(user, directive, filters):
         DirectiveReminder.sent_to, Roster.version, DirectiveReminder.step,
         state_expr().alias("state"),
         *(DISSEMINATION_COLUMNS if disseminate else ()))
-    return _tracking_filtered(_tracking_joins(query, disseminate), directive, filters)
+    return _tracking_filtered(_tracking_joins(query, disseminate), directive.id,
+                              _tracking_given(filters))
 
 
 # A page of the tracking table. Its rows' SQL (many joins and the state's CASE) costs more to

@@ -1,0 +1,77 @@
+"""The office's tracking order comes from prepared statements, one per shape of its filters
+(queries.tracking_order): under each filter, sort and direction it pages through exactly the
+receipts the built query reads (the exports' `tracking_rows`), in the same order, on both
+databases; the day is a value of the statement, not of its SQL; a principal's order and a
+search are built as before."""
+
+import datetime as dt
+from urllib.parse import parse_qsl
+
+import pytest
+
+from district.db import PreparedList
+from district.directives import operations, queries
+from district.models import Recipient
+
+from .test_queries import build
+
+CASES = [
+    "", "sort=state", "sort=state&dir=desc", "state=overdue", "state=acknowledged_late",
+    "state=read&sort=level", "level=thcs", "level=thcs&ownership=cong_lap&sort=commune&dir=desc",
+    "commune=Xã 3", "commune=Xã 3&state=overdue&sort=read", "purpose=act&sort=reminders",
+    "response=none", "response=waiting", "sort=acknowledged&dir=desc", "sort=response",
+    "state=no-such-state&sort=no-such-sort", "level=no-such-level",
+]
+
+
+def _order(user, directive, query):
+    order = queries.tracking_order(user, directive, dict(parse_qsl(query)))
+    return [r.id for r in order.paginate(1, 1000)], order.count()
+
+
+@pytest.fixture
+def target(app, district, make_directive, today):
+    return build(district, make_directive, today, 40)
+
+
+@pytest.mark.parametrize("query", CASES)
+def test_the_office_order_is_the_built_query_order(app, district, target, query):
+    filters = dict(parse_qsl(query))
+    expected = [r.id for r in queries.tracking_rows(district.officer, target, filters)]
+    assert isinstance(queries.tracking_order(district.officer, target, filters), PreparedList)
+    for _ in range(2):  # the second time from the statement the first one kept
+        assert _order(district.officer, target, query) == (expected, len(expected))
+    if query.startswith("level=no-such"):
+        assert expected == []
+    elif query in ("", "sort=state"):
+        assert len(expected) == 40
+
+
+def test_the_office_order_follows_the_day(app, district, make_directive, today, at_local):
+    """Schools yet to acknowledge a directive due today become overdue when the next day
+    begins: the same statement, with the new day in its slot."""
+    directive = make_directive(deadline=today, issued_on=today - dt.timedelta(days=3))
+    operations.acknowledge(district.principal, directive)
+    waiting = {r.id for r in Recipient.select().where(Recipient.directive == directive.id,
+                                                      Recipient.acknowledged_at.is_null())}
+    acknowledged = Recipient.get(Recipient.directive == directive.id,
+                                 Recipient.school == district.preschool.id).id
+    assert _order(district.officer, directive, "state=overdue") == ([], 0)
+    by_state, _n = _order(district.officer, directive, "sort=state")
+    assert by_state[-1] == acknowledged
+    at_local(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 1)))
+    overdue, n = _order(district.officer, directive, "state=overdue")
+    assert set(overdue) == waiting and n == len(waiting)
+
+
+def test_a_principal_and_a_search_take_the_built_query(app, district, target):
+    principal = queries.tracking_order(district.principal, target, {})
+    assert not isinstance(principal, PreparedList)
+    own = Recipient.get(Recipient.directive == target.id,
+                        Recipient.school == district.preschool.id)
+    assert [r.id for r in principal] == [own.id]
+    searched = queries.tracking_order(district.officer, target, {"q": "thu 40-17"})
+    assert not isinstance(searched, PreparedList)
+    assert [r.id for r in searched] == [r.id for r in queries.tracking_rows(
+        district.officer, target, {"q": "thu 40-17"})]
+    assert len([r.id for r in searched]) == 1
