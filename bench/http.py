@@ -104,6 +104,12 @@ def key_pages(world):
     ]
 
 
+def chosen(pages):
+    """The pages BENCH_ONLY names (a word of the label or the URL), all without it."""
+    only = [w.strip() for w in os.environ.get("BENCH_ONLY", "").split(",") if w.strip()]
+    return [p for p in pages if not only or any(w in p[0] or w in p[2] for w in only)]
+
+
 # Not key pages: what any request costs before a page's own work (BENCH_FLOOR=0 leaves them
 # out). /healthz: no session, no template; /help: signed in, the layout and little else.
 FLOOR = [("(floor) /healthz, no session", None, "/healthz"),
@@ -291,10 +297,7 @@ def main():
         return 2
     scale, url, n_schools = scale_settings()
     world, _seconds = build.prepare(url, n_schools, reuse=os.environ.get("BENCH_REUSE") == "1")
-    pages = key_pages(world)
-    only = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w.strip()]
-    if only:
-        pages = [p for p in pages if any(w.strip() in p[0] or w.strip() in p[2] for w in only)]
+    pages = chosen(key_pages(world))
     if os.environ.get("BENCH_FLOOR", "1") != "0":
         pages = FLOOR + pages
     from bench.data import PASSWORD

@@ -16,6 +16,7 @@ dumps of the counts; each request is the WSGI app called with an environ built o
 count is the app's, not a test client's). What is counted is this Python process: the
 application, Flask, Jinja, peewee and the database driver; PostgreSQL's own work is another
 process's (SQLite's is here). The floor row /help is what any signed-in page costs first.
+BENCH_ONLY=word,word counts only the key pages it names, as for bench/http.py.
 """
 
 import glob
@@ -31,7 +32,7 @@ import tempfile
 from werkzeug.test import EnvironBuilder
 
 from bench import build, data
-from bench.http import FLOOR, key_pages, scale_settings
+from bench.http import FLOOR, chosen, key_pages, scale_settings
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))
 CHILD = "BENCH_CALLGRIND_DIR"
@@ -41,7 +42,7 @@ REFERENCE = ("(reference) bare Flask page", "", "/")
 
 
 def pages_of(world):
-    return FLOOR[1:] + key_pages(world)
+    return FLOOR[1:] + chosen(key_pages(world))
 
 
 def _caller(app, path, cookie=""):
