@@ -70,7 +70,9 @@ def test_failed_sign_ins_and_unknown_actions_are_told_without_codes(district, lo
     auth.login(district.staff, "wrong")
     AuditEntry.create(action="something.new", actor=district.officer,
                       actor_name=district.officer.username)
+    AuditEntry.create(action="something.else", actor=None, actor_name="")  # a job's, no one's
     text = visible_text(login_as(district.admin).get("/admin/audit").get_data(as_text=True))
+    assert "Hệ thống đã thực hiện một thao tác khác" in text
     assert "Có người đăng nhập sai bằng một tên đăng nhập không có" in text
     assert "Có người đăng nhập sai vào tài khoản Lê Thị Mai (gv1.mn-hoasen)" in text
     assert f"{district.officer.full_name} đã thực hiện một thao tác khác" in text

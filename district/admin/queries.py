@@ -2,6 +2,8 @@
 Each list is one query for its rows (schools and users joined, never one query per row) and
 one count."""
 
+from types import SimpleNamespace
+
 from flask_babel import get_locale
 from peewee import JOIN, Value, fn
 
@@ -68,12 +70,16 @@ def users(user, q="", role=""):
 
 
 def audit_entries(user, actor="", action="", first=None, last=None):
-    """The audit log `user` may read, newest first, each entry with its actor's name (one
-    query); `actor` finds a person by full name (ignoring case and diacritics) or username,
-    `action` is a code or the prefix of a group; `first`/`last` are local days (included)."""
+    """The audit log `user` may read, newest first, as plain rows (a model and its joined
+    person cost more to build than the rest of the row), each with its actor's name
+    (`person_name`, None without an account); one query. `actor` finds a person by full name
+    (ignoring case and diacritics) or username, `action` is a code or the prefix of a group;
+    `first`/`last` are local days (included)."""
     query = (audit_visible_to(user)
-             .select(AuditEntry, User.id, User.full_name, User.username)
-             .join(User, JOIN.LEFT_OUTER, on=(AuditEntry.actor == User.id), attr="person"))
+             .select(*(field.alias(field.column_name) for field in AuditEntry._meta.sorted_fields),
+                     User.full_name.alias("person_name"))
+             .join(User, JOIN.LEFT_OUTER, on=(AuditEntry.actor == User.id))
+             .objects(SimpleNamespace))
     if actor and actor.strip():
         query = query.where(User.name_search.contains(fold(actor))
                             | AuditEntry.actor_name.contains(actor.strip().lower()))
@@ -257,9 +263,8 @@ def audit_rows(user, entries):
     rows = []
     for e in entries:
         label, sentence = AUDIT_ACTIONS.get(e.action, AUDIT_OTHER)
-        person = getattr(e, "person", None)
-        if person is not None and person.id:
-            actor = person.full_name
+        if e.person_name is not None:
+            actor = e.person_name
         elif e.action in TYPED_AT_SIGN_IN:
             actor = str(AUDIT_SOMEONE)
         else:
