@@ -272,8 +272,10 @@ class PreparedList:
 
 def counted(query, cap):
     """SQL: how many rows `query` has, counting at most `cap` (a slot of a `PreparedList`'s
-    count)."""
-    return Select([query.limit(cap).alias("counted")], [fn.COUNT(SQL("1"))]).bind(database)
+    count). Unordered, as peewee's own `count()`: the order changes no count, and sorting
+    what is only counted cost PostgreSQL 2 to 4 ms a tracking page at province scale."""
+    return Select([query.order_by().limit(cap).alias("counted")],
+                  [fn.COUNT(SQL("1"))]).bind(database)
 
 
 def is_everything(scope):

@@ -61,3 +61,20 @@ def test_a_statement_planned_with_its_values_is_not_prepared_on_the_server(distr
     if is_postgres():
         names = {n for (n,) in database.execute_sql("SELECT name FROM pg_prepared_statements")}
         assert prepared.name in names and planned.name not in names
+
+
+def test_a_list_counts_its_rows_without_sorting_them(district):
+    """PreparedList's count: the rows of its query up to the cap, whatever their order, and
+    with no ORDER BY for the database to carry out on rows it only counts."""
+    from district.db import PreparedList
+
+    def build(role):
+        return User.select(User.id).where(User.role == role).order_by(User.full_name.desc())
+
+    rows, count = PreparedList.statements(build, role="\x00r\x00")
+    listed = PreparedList(rows, count, role="principal")
+    every = list(User.select().where(User.role == "principal"))
+    assert listed.count() == len(every) > 1
+    assert listed.limit(1).count() == 1
+    assert [u.id for u in listed.paginate(1, 50)] == [u.id for u in build("principal")]
+    assert "ORDER BY" not in count._compiled()[1].upper()
