@@ -9,9 +9,11 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from district import clock
 from district.db import PreparedList
 from district.directives import operations, queries
-from district.models import Recipient
+from district.directives.vocabulary import STATES
+from district.models import Directive, Recipient
 
 from .test_queries import build
 
@@ -75,3 +77,38 @@ def test_a_principal_and_a_search_take_the_built_query(app, district, target):
     assert [r.id for r in searched] == [r.id for r in queries.tracking_rows(
         district.officer, target, {"q": "thu 40-17"})]
     assert len([r.id for r in searched]) == 1
+
+
+def test_each_state_filter_finds_the_receipts_in_that_state(app, district, make_directive,
+                                                             today):
+    """queries.state_is (the filter's conditions on the receipt's columns) selects exactly the
+    receipts that queries.state_expr (the state shown) puts in that state, each receipt in one
+    state: read or not, acknowledged on time or late, informed, due today, past due, withdrawn."""
+    past_due = build(district, make_directive, today, 24)
+    assert past_due.deadline < today
+    due_today = make_directive(deadline=today, issued_on=today - dt.timedelta(days=2))
+    ids = [r.id for r in Recipient.select(Recipient.id).order_by(Recipient.id)]
+    Recipient.update(purpose="info").where(Recipient.id.in_(ids[::5])).execute()
+    Recipient.update(acknowledged_at=clock.utcnow(), ack_late=False).where(
+        Recipient.id.in_(ids[1::7])).execute()
+    Recipient.update(first_read_at=clock.utcnow()).where(
+        Recipient.directive == due_today.id, Recipient.id.in_(ids[2::3])).execute()
+    withdrawn = make_directive(deadline=today - dt.timedelta(days=5),
+                               issued_on=today - dt.timedelta(days=9))
+    Directive.update(status="withdrawn").where(Directive.id == withdrawn.id).execute()
+
+    def receipts(condition=True):
+        return {r.id for r in Recipient.select(Recipient.id)
+                .join(Directive, on=(Recipient.directive == Directive.id)).where(condition)}
+
+    everyone = receipts()
+    found = set()
+    for state in STATES:
+        chosen = receipts(queries.state_is(state, today))
+        assert chosen == receipts(queries.state_expr(today) == state), state
+        assert not chosen & found
+        found |= chosen
+    assert found == everyone
+    shown = {s for (s,) in Recipient.select(queries.state_expr(today))
+             .join(Directive, on=(Recipient.directive == Directive.id)).tuples()}
+    assert shown == set(STATES), "every state appears in this test's receipts"
