@@ -413,6 +413,19 @@ class GroupTally(BaseModel):
         indexes = ((("level", "commune"), True),)
 
 
+class AckDay(BaseModel):
+    """How many of a directive's receipts were acknowledged on each local day (the office's
+    zone; migration 0290), kept by directives/tallies.py in the same transactions as the
+    acknowledgements: the tracking page's chart reads a row per day, not every receipt."""
+
+    directive = ForeignKeyField(Directive, backref="+", on_delete="RESTRICT")
+    day = DateField()
+    acknowledged = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("directive", "day"), True),)
+
+
 class Acknowledgement(BaseModel):
     """History of every acknowledgement, kept when a revision asks schools to acknowledge again."""
 
@@ -799,6 +812,7 @@ ALL_MODELS = [
     Recipient,
     SchoolTally,
     GroupTally,
+    AckDay,
     Acknowledgement,
     ResponseStep,
     DirectiveReminder,

@@ -408,7 +408,7 @@ def acknowledge(user, directive, note="", upload=None, activity_id=None):
                                 activity_id=activity.id if activity is not None else None)
         first_read = Recipient.update(first_read_at=now, first_read_by=user.id).where(
             Recipient.id == recipient.id, Recipient.first_read_at.is_null()).execute()
-        tallies.acknowledged(directive.id, recipient.school_id, late)
+        tallies.acknowledged(directive.id, recipient.school_id, late, now)
         tallies.read(directive.id, first_read)
         if responds:  # a receipt not acknowledged has no response
             tallies.response_moved(directive.id, "", "submitted")
@@ -464,7 +464,7 @@ def acknowledge_for_school(user, directive, school_id, channel, reason):
             raise AlreadyAcknowledged(_("Nhà trường đã xác nhận văn bản này."))
         Acknowledgement.create(recipient=recipient.id, revision=directive.revision, at=now,
                                by=user.id, note=reason, late=late, proxy=True, channel=channel)
-        tallies.acknowledged(directive.id, school_id, late)
+        tallies.acknowledged(directive.id, school_id, late, now)
         notify(_principals(school_id), "directive.proxy_acknowledged",
                N_("Phòng đã ghi nhận xác nhận văn bản %(number)s thay nhà trường: hãy kiểm tra "
                   "và xác nhận lại."), link_to(directive), number=directive.number)
@@ -610,7 +610,7 @@ def review_step(directive_id, school_id, actor, action, at, comment=""):
         if won:
             Acknowledgement.create(recipient=recipient.id, revision=directive.revision, at=at,
                                    by=actor.id, late=late)
-            tallies.acknowledged(directive.id, school_id, late)
+            tallies.acknowledged(directive.id, school_id, late, at)
             first_read = Recipient.update(first_read_at=at, first_read_by=actor.id).where(
                 Recipient.id == recipient.id, Recipient.first_read_at.is_null()).execute()
             if first_read:

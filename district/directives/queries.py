@@ -33,6 +33,7 @@ from ..activities.vocabulary import QUAN_TRIET, STAFF_GROUPS
 from ..db import Prepared, PreparedList, ScopedPrepared, is_everything, is_sqlite
 from ..i18n import gettext as _
 from ..models import (
+    AckDay,
     Acknowledgement,
     Activity,
     ActivityDirective,
@@ -1014,6 +1015,11 @@ def _local_day(column, minutes):
     return fn.date(column + SQL(f"interval '{minutes} minutes'"))
 
 
+def local_day(column):
+    """SQL: the local day of a UTC timestamp column, in the office's zone as it is now."""
+    return _local_day(column, round(clock.utc_offset_hours() * 60))
+
+
 def _ack_days_query(scope, minutes, directive_id):
     day = _local_day(Recipient.acknowledged_at, minutes)
     return (scope.select(day.alias("day"), fn.COUNT(SQL("*")).alias("n"))
@@ -1021,16 +1027,25 @@ def _ack_days_query(scope, minutes, directive_id):
             .group_by(day).order_by(day))
 
 
-# The tracking page's chart, on each visit: built once per scope and offset (db.ScopedPrepared).
+# The tracking page's chart, on each visit: built once per scope and offset (db.ScopedPrepared),
+# or, for the office (every school), read from the days kept (KEPT_ACK_DAYS).
 ACK_DAYS = ScopedPrepared(_ack_days_query, directive_id=-7601)
+KEPT_ACK_DAYS = Prepared(
+    lambda directive_id: AckDay.select(AckDay.day, AckDay.acknowledged)
+    .where(AckDay.directive == directive_id, AckDay.acknowledged > 0).order_by(AckDay.day),
+    directive_id=-7602)
 
 
 def ack_days(user, directive):
     """[(local day, acknowledgements that day)] of one directive, oldest first, counted in
-    `directive_aggregates_scope(user)`: one GROUP BY query whatever the number of schools."""
-    minutes = round(clock.utc_offset_hours() * 60)
-    rows = ACK_DAYS.get(directive_aggregates_scope(user), variant=minutes).rows(
-        directive_id=directive.id)
+    `directive_aggregates_scope(user)`: for every school, the days kept (tallies.py: a row per
+    day); for fewer, one GROUP BY query of their receipts."""
+    scope = directive_aggregates_scope(user)
+    if is_everything(scope):
+        rows = KEPT_ACK_DAYS.rows(directive_id=directive.id)
+    else:
+        minutes = round(clock.utc_offset_hours() * 60)
+        rows = ACK_DAYS.get(scope, variant=minutes).rows(directive_id=directive.id)
     return [(d if isinstance(d, dt.date) else dt.date.fromisoformat(d), int(n))
             for d, n in rows if d]
 

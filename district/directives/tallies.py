@@ -21,19 +21,25 @@ write of operations.py moves the counts in its own transaction:
   per school. A transaction moves the schools' rows before their groups' (no two writers wait on
   each other's rows in opposite orders).
 
+- `AckDay.acknowledged`: per directive and local day (the office's zone), its receipts
+  acknowledged that day, so the tracking page's chart reads a row per day; a revision that asks
+  for new acknowledgements empties the directive's days.
+
 Counts only ever move by increments under the row's lock (exact when two schools acknowledge at
 once), each decided by the receipt's row as the same transaction left it; `rebuild()`
 recomputes them all from the recipients (migrations 0080 and 0240, the seeds, the benchmark's
 bulk load, `flask tallies rebuild` after a repair by hand).
 """
 
+import datetime as dt
 from collections import Counter
 
 from peewee import EXCLUDED, JOIN, Case, Value, fn
 
+from .. import clock
 from ..db import database, is_postgres
-from ..models import Directive, GroupTally, Recipient, School, SchoolTally
-from .queries import count_if
+from ..models import AckDay, Directive, GroupTally, Recipient, School, SchoolTally
+from .queries import count_if, local_day
 from .vocabulary import RESPONSE_STATES
 
 ACT = Recipient.purpose == "act"
@@ -142,9 +148,9 @@ def read_at_school(directive_id, school_id):
     ).where(Directive.id == directive_id).execute()
 
 
-def acknowledged(directive_id, school_id, late):
-    """The school's receipt was just acknowledged (by it, or for it): with its first opening,
-    if that came first."""
+def acknowledged(directive_id, school_id, late, at):
+    """The school's receipt was just acknowledged (by it, or for it) at `at` (UTC): with its
+    first opening, if that came first."""
     Directive.update(ack_count=Directive.ack_count + 1,
                      late_count=Directive.late_count + (1 if late else 0),
                      read_acked_count=Directive.read_acked_count + _if_receipt(
@@ -154,6 +160,10 @@ def acknowledged(directive_id, school_id, late):
         SchoolTally.school == school_id).execute()
     GroupTally.update(acknowledged=GroupTally.acknowledged + 1).where(
         _of_school(school_id)).execute()
+    (AckDay.insert(directive=directive_id, day=clock.local_date(at), acknowledged=1)
+     .on_conflict(conflict_target=[AckDay.directive, AckDay.day],
+                  update={AckDay.acknowledged: AckDay.acknowledged + 1})
+     .execute())
 
 
 def _acked_schools(directive_id):
@@ -167,6 +177,7 @@ def acknowledgements_reset(directive_id):
     SchoolTally.update(acknowledged=SchoolTally.acknowledged - 1).where(
         SchoolTally.school.in_(_acked_schools(directive_id))).execute()
     _groups_less(_acked_schools(directive_id))
+    AckDay.delete().where(AckDay.directive == directive_id).execute()
     Directive.update(ack_count=0, late_count=0, read_acked_count=0,
                      **{column.name: 0 for column in RESPONSE_COUNTS.values()}).where(
         Directive.id == directive_id).execute()
@@ -232,6 +243,9 @@ def rebuild():
             .group_by(Recipient.school, School.level, School.commune),
             [SchoolTally.school, SchoolTally.received, SchoolTally.acknowledged,
              SchoolTally.level, SchoolTally.commune]).execute()
+        AckDay.delete().execute()
+        AckDay.insert_from(_days_counted(), [AckDay.directive, AckDay.day,
+                                             AckDay.acknowledged]).execute()
         GroupTally.delete().execute()
         GroupTally.insert_from(
             SchoolTally.select(SchoolTally.level, SchoolTally.commune,
@@ -239,6 +253,13 @@ def rebuild():
             .group_by(SchoolTally.level, SchoolTally.commune),
             [GroupTally.level, GroupTally.commune, GroupTally.received,
              GroupTally.acknowledged]).execute()
+
+
+def _days_counted():
+    """(directive, local day, receipts acknowledged that day) grouped from the receipts."""
+    day = local_day(Recipient.acknowledged_at)
+    return (Recipient.select(Recipient.directive, day, fn.COUNT(Recipient.id))
+            .where(ACKED).group_by(Recipient.directive, day))
 
 
 def _groups(schools):
@@ -273,15 +294,26 @@ def recounted():
         .join(Directive).switch(Recipient).join(School)
         .where(Directive.status == "published", ACT)
         .group_by(Recipient.school, School.level, School.commune).tuples()}
-    return {"directives": directives, "schools": schools, "groups": _groups(schools)}
+    days = {(d, _as_date(day)): int(n) for d, day, n in _days_counted().tuples()}
+    return {"directives": directives, "schools": schools, "groups": _groups(schools),
+            "days": days}
+
+
+def _as_date(day):
+    """A day as SQL's date() gave it: a date, a datetime (peewee converting SQLite's text as
+    the timestamp it came from) or text."""
+    if isinstance(day, dt.datetime):
+        return day.date()
+    return day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
 
 
 def kept():
     """The counts as kept: {"directives": {id: (total, read, acked, late, informed,
     informed and read, read and acked, then each response state's)},
     "schools": {school id: (received, acknowledged, level, commune)},
-    "groups": {(level, commune): (received, acknowledged)}} (schools and groups with no receipt
-    left out)."""
+    "groups": {(level, commune): (received, acknowledged)},
+    "days": {(directive id, local day): acknowledged}} (schools, groups and days of nothing left
+    out)."""
     columns = (Directive.recipient_count, Directive.read_count, Directive.ack_count,
                Directive.late_count, Directive.info_count, Directive.info_read_count,
                Directive.read_acked_count, *RESPONSE_COUNTS.values())
@@ -291,14 +323,15 @@ def kept():
                for t in SchoolTally.select() if t.received or t.acknowledged}
     groups = {(t.level, t.commune): (t.received, t.acknowledged)
               for t in GroupTally.select() if t.received or t.acknowledged}
-    return {"directives": directives, "schools": schools, "groups": groups}
+    days = {(t.directive_id, t.day): t.acknowledged for t in AckDay.select() if t.acknowledged}
+    return {"directives": directives, "schools": schools, "groups": groups, "days": days}
 
 
 def drift():
     """What `rebuild()` would change: one line per count that differs from a recount."""
     kept_counts, fresh = kept(), recounted()
     lines = []
-    for part in ("directives", "schools", "groups"):
+    for part in ("directives", "schools", "groups", "days"):
         for key in sorted(set(kept_counts[part]) | set(fresh[part])):
             was, should = kept_counts[part].get(key), fresh[part].get(key)
             if was != should:

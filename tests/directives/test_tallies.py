@@ -4,7 +4,7 @@ lists and homes read them instead of grouping every recipient."""
 import datetime as dt
 
 from district.directives import operations, queries, tallies, vocabulary
-from district.models import Directive, Recipient, SchoolTally
+from district.models import AckDay, Directive, Recipient, SchoolTally
 
 from .test_operations import pdf_upload
 
@@ -165,3 +165,40 @@ def test_the_tracking_counts_kept_are_those_counted(app, district, make_directiv
     counts = check()
     assert (counts["read"], counts["informed"], counts["done"]) == (2, 1, 0)
     assert set(counts["responses"].values()) == {0}
+
+
+def test_the_chart_reads_acknowledgements_kept_per_local_day(app, district, make_directive,
+                                                              make_school, make_user, today,
+                                                              at_local, runner):
+    """The tracking chart's days are the office's local days, kept as schools acknowledge:
+    one minute before and one after local midnight fall on two days (the same UTC date), and
+    a revision asking for new acknowledgements empties them; `flask recount` repairs them."""
+    third = make_school(code="TH-HOAMAI", name="Trường Tiểu học Hoa Mai", level="tieu_hoc")
+    make_user("principal", third, username="ht.th-hoamai", full_name="Đỗ Thị Mai")
+    directive = make_directive(deadline=today + dt.timedelta(days=5))
+    evening = today + dt.timedelta(days=1)
+    at_local(dt.datetime.combine(evening, dt.time(23, 59)))
+    operations.acknowledge(district.principal, directive)
+    at_local(dt.datetime.combine(evening + dt.timedelta(days=1), dt.time(0, 1)))
+    operations.acknowledge(district.other_principal, directive)
+    operations.acknowledge_for_school(district.officer, directive, third.id, "phone",
+                                      "Cô hiệu trưởng xác nhận qua điện thoại")
+    days = [(evening, 1), (evening + dt.timedelta(days=1), 2)]
+    with app.test_request_context():
+        assert queries.ack_days(district.officer, directive) == days
+        assert queries.ack_days(district.observer, directive) == days
+        assert queries.ack_days(district.principal, directive) == []
+    assert_counts_exact()
+
+    AckDay.update(acknowledged=AckDay.acknowledged + 5).execute()
+    result = runner.invoke(args=["recount"])
+    assert "directives: 2 count(s) had drifted" in result.output, result.output
+    with app.test_request_context():
+        assert queries.ack_days(district.officer, directive) == days
+
+    data = {f: getattr(directive, f) for f in vocabulary.EDITABLE}
+    operations.revise(district.officer, Directive.get_by_id(directive.id), data,
+                      "Bổ sung nội dung", True)
+    assert_counts_exact()
+    with app.test_request_context():
+        assert queries.ack_days(district.officer, directive) == []
