@@ -231,14 +231,16 @@ def _coverage_counts_query(scope, every_roster):
     # Every roster counts (the office): the current rosters by state from their own index
     # (migration 0200), less those of inactive schools (few), and the active schools in a row of
     # their own (state NULL); those with no roster are the rest. A third of the time of joining
-    # every school to its roster.
-    current = Roster.is_current == True  # noqa: E712
-    by_state = Roster.select(Roster.state, fn.COUNT(SQL("*"))).where(current).group_by(Roster.state)
+    # every school to its roster. The conditions are written as the partial indexes are
+    # (`WHERE is_current`, not `is_current = $1`): the prepared statement's generic plan then
+    # reads them from those indexes (0.8 ms, not 2.2 to 2.7 in a province).
+    by_state = (Roster.select(Roster.state, fn.COUNT(SQL("*"))).where(Roster.is_current)
+                .group_by(Roster.state))
     inactive = (Roster.select(Roster.state, fn.COUNT(SQL("*")) * -1)
                 .join(School, on=(Roster.school == School.id))
-                .where(current, School.active == False)  # noqa: E712
+                .where(Roster.is_current, ~School.active)
                 .group_by(Roster.state))
-    active = School.select(SQL("NULL"), fn.COUNT(SQL("*"))).where(School.active == True)  # noqa: E712
+    active = School.select(SQL("NULL"), fn.COUNT(SQL("*"))).where(School.active)
     return by_state.union_all(inactive).union_all(active)
 
 
