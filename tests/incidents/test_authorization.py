@@ -6,6 +6,7 @@ it but may not do this, else success (200, or 302 for a form post without JavaSc
 """
 
 import io
+import re
 
 import pytest
 from peewee import fn
@@ -251,6 +252,21 @@ def test_views_of_details_are_audited_but_refusals_are_not_views(world, login_as
     entries = list(AuditEntry.select().where(AuditEntry.action == "incident.view"))
     assert len(entries) == 1
     assert (entries[0].actor_id, entries[0].target_id) == (principal.id, str(incident.id))
+
+
+def test_an_incident_lists_each_reader_once_the_latest_first(world, login_as):
+    """"Đã xem bởi": each reader once, with how many times they opened it, the one who opened
+    it last first (this page's own visit included)."""
+    people, incidents = world
+    incident = incidents["plain"]
+    principal, officer = people["principal"], people["officer"]
+    for user in (principal, officer, principal):
+        assert login_as(user).get(f"/incidents/{incident.id}").status_code == 200
+    page = login_as(officer).get(f"/incidents/{incident.id}").get_data(as_text=True)
+    readers = re.findall(r"<li>([^<·]+) · [^<(]+(?:\((\d+) lần\))?</li>",
+                         page.split('id="viewed-by"')[1].split("</section>")[0])
+    assert [(name.strip(), times) for name, times in readers] == [
+        (officer.full_name, "2"), (principal.full_name, "2")]
 
 
 @pytest.mark.parametrize(("url", "data"), [
