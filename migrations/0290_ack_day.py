@@ -3,15 +3,16 @@ directive and day of the office's zone, how many of its receipts were acknowledg
 The tracking page's chart read them by grouping the directive's receipts on every visit (3,000
 in a province: about 1 ms of PostgreSQL's work); it now reads a row per day. Kept by
 directives/tallies.py in the same transactions as the acknowledgements; filled here from the
-receipts, each day in the office's zone as the application has it now (clock.py; a later change
-of zone is repaired by `flask recount`)."""
+receipts, each day in the office's zone (TIMEZONE, as the application reads it; a later change
+of zone is repaired by `flask recount`, as for the incidents' months of migration 0090)."""
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo
 
 from peewee import DateField, ForeignKeyField, IntegerField, Model, PostgresqlDatabase
 
 
 def up(migrator, db):
-    from district import clock
-
     class Directive(Model):
         class Meta:
             database = db
@@ -28,7 +29,8 @@ def up(migrator, db):
             indexes = ((("directive", "day"), True),)
 
     db.create_tables([AckDay])
-    minutes = round(clock.utc_offset_hours() * 60)
+    zone = ZoneInfo(os.environ.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
+    minutes = round(dt.datetime.now(zone).utcoffset().total_seconds() / 60)
     if isinstance(db, PostgresqlDatabase):
         day = f"date(\"acknowledged_at\" + interval '{minutes} minutes')"
     else:

@@ -272,8 +272,13 @@ def _status_tallies():
 
 
 # The kept counts by status, asked by the officer's list and home page on every visit: its SQL
-# is built once (db.Prepared).
+# is built once (db.Prepared). Of one category or severity: the statuses counted per value.
 STATUS_TALLIES = Prepared(_status_tallies)
+CROSSED_TALLIES = Prepared(
+    lambda dimension: IncidentTally.select(IncidentTally.key, fn.SUM(IncidentTally.n))
+    .where(IncidentTally.dimension == dimension).group_by(IncidentTally.key),
+    dimension="~crossed~")
+_CROSSED_VALUES = {"category": CATEGORY_LABELS, "severity": SEVERITY_LABELS}
 
 # What narrows the list without being a filter of its rows.
 NOT_FILTERS = ("status", "sort", "page")
@@ -281,13 +286,16 @@ NOT_FILTERS = ("status", "sort", "page")
 
 def counters(user, args=None):
     """{status: count} for what `user` sees under the list's filters (one query). Someone who
-    sees every incident, with no filter, reads the kept counts (tallies.py) instead of
-    grouping every incident."""
+    sees every incident, with no filter or only one category or severity, reads the kept
+    counts (tallies.py) instead of grouping the incidents."""
     args = args or {}
     unfiltered = not any(v for k, v in args.items() if k not in NOT_FILTERS)
     names = _slotted(user, args, with_status=False)
     if unfiltered and access.sees_every_incident(user):
         rows = STATUS_TALLIES.rows().fetchall()
+    elif names in (("category",), ("severity",)) and args[names[0]] in _CROSSED_VALUES[names[0]]:
+        rows = CROSSED_TALLIES.rows(
+            dimension=tallies.crossed(names[0], args[names[0]])).fetchall()
     elif names is not None:
         rows = (_office_statement("counts", None, names)
                 .rows(**_slot_values(args, names)).fetchall())
