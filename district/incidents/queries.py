@@ -486,7 +486,8 @@ def tally_rows(user, year=None):
 
 def _tally_rows_query(scope, months):
     query = scope.select(IncidentTally.month, IncidentTally.dimension, IncidentTally.key,
-                         IncidentTally.n).where(IncidentTally.n != 0)
+                         IncidentTally.n).where(IncidentTally.n != 0,
+                                                IncidentTally.dimension.in_(tallies.DIMENSIONS))
     return query.where(IncidentTally.month.between(*months)) if months else query
 
 

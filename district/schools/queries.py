@@ -20,6 +20,7 @@ from ..activities import years
 from ..activities.queries import head_total, share
 from ..activities.vocabulary import GROUPS, KIND_LABELS, STAFF_GROUPS
 from ..directives.queries import count_if, state_expr
+from ..incidents import tallies as incident_tallies
 from ..incidents.suppression import shown_table, small
 from ..incidents.vocabulary import (
     CATEGORY_LABELS,
@@ -469,7 +470,8 @@ def report_incidents(user, period, exact):
     for dimension, key, n in (
             access.incident_tallies_scope(user)
             .select(IncidentTally.dimension, IncidentTally.key, fn.SUM(IncidentTally.n))
-            .where(IncidentTally.month.in_(period["months"]))
+            .where(IncidentTally.month.in_(period["months"]),
+                   IncidentTally.dimension.in_(incident_tallies.DIMENSIONS))
             .group_by(IncidentTally.dimension, IncidentTally.key).tuples()):
         found.setdefault(dimension, {})[key] = int(n or 0)
     start, end = clock.day_range(period["first"], period["last"])
