@@ -45,6 +45,20 @@ def pages_of(world):
     return FLOOR[1:] + chosen(key_pages(world))
 
 
+def signed_in(app, pages):
+    """{username: the Cookie header of a session signed in through the app's form} for each
+    user of `pages`."""
+    cookies = {}
+    for _label, user, _path in pages:
+        if user not in cookies:
+            app.config["WTF_CSRF_ENABLED"] = False  # signing in; the pages keep their tokens
+            client = app.test_client()
+            client.post("/login", data={"username": user, "password": data.PASSWORD})
+            app.config["WTF_CSRF_ENABLED"] = True
+            cookies[user] = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+    return cookies
+
+
 def _caller(app, path, cookie=""):
     """A function requesting `path` of the WSGI `app` as a browser with `cookie` would: the
     environ is built once and the app called directly (the test client's own work, about as
@@ -86,14 +100,7 @@ def child(out):
     with app.app_context(), database.connection_context():
         world = data.stored_world()
     pages = pages_of(world)
-    cookies = {}
-    for _label, user, _path in pages:
-        if user not in cookies:
-            app.config["WTF_CSRF_ENABLED"] = False  # signing in; the pages keep their tokens
-            client = app.test_client()
-            client.post("/login", data={"username": user, "password": data.PASSWORD})
-            app.config["WTF_CSRF_ENABLED"] = True
-            cookies[user] = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+    cookies = signed_in(app, pages)
     from bench.reference import app as reference
 
     calls = [_caller(reference, REFERENCE[2])]

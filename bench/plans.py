@@ -23,7 +23,7 @@ import time
 
 from bench import build, data
 from bench.http import scale_settings
-from bench.instructions import _caller, pages_of
+from bench.instructions import _caller, pages_of, signed_in
 from district.db import database
 
 RUNS = 14
@@ -38,14 +38,7 @@ def main():
     with app.app_context(), database.connection_context():
         world = data.stored_world()
     pages = pages_of(world)
-    cookies = {}
-    for _label, user, _path in pages:
-        if user not in cookies:
-            app.config["WTF_CSRF_ENABLED"] = False  # signing in; the pages keep their tokens
-            client = app.test_client()
-            client.post("/login", data={"username": user, "password": data.PASSWORD})
-            app.config["WTF_CSRF_ENABLED"] = True
-            cookies[user] = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+    cookies = signed_in(app, pages)
     execute = database.obj.execute_sql
     times = collections.defaultdict(list)
     page = [None]
