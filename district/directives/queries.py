@@ -1020,6 +1020,14 @@ def local_day(column):
     return _local_day(column, round(clock.utc_offset_hours() * 60))
 
 
+def as_day(value):
+    """A day as SQL's date() gives it back: a date (PostgreSQL), text (SQLite), or a datetime
+    (peewee converting SQLite's text as the timestamp column it came from)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def _ack_days_query(scope, minutes, directive_id):
     day = _local_day(Recipient.acknowledged_at, minutes)
     return (scope.select(day.alias("day"), fn.COUNT(SQL("*")).alias("n"))
@@ -1046,8 +1054,7 @@ def ack_days(user, directive):
     else:
         minutes = round(clock.utc_offset_hours() * 60)
         rows = ACK_DAYS.get(scope, variant=minutes).rows(directive_id=directive.id)
-    return [(d if isinstance(d, dt.date) else dt.date.fromisoformat(d), int(n))
-            for d, n in rows if d]
+    return [(as_day(d), int(n)) for d, n in rows if d]
 
 
 def ack_timeline(user, directive, total):

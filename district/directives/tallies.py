@@ -31,7 +31,6 @@ recomputes them all from the recipients (migrations 0080 and 0240, the seeds, th
 bulk load, `flask tallies rebuild` after a repair by hand).
 """
 
-import datetime as dt
 from collections import Counter
 
 from peewee import EXCLUDED, JOIN, Case, Value, fn
@@ -39,7 +38,7 @@ from peewee import EXCLUDED, JOIN, Case, Value, fn
 from .. import clock
 from ..db import database, is_postgres
 from ..models import AckDay, Directive, GroupTally, Recipient, School, SchoolTally
-from .queries import count_if, local_day
+from .queries import as_day, count_if, local_day
 from .vocabulary import RESPONSE_STATES
 
 ACT = Recipient.purpose == "act"
@@ -294,17 +293,10 @@ def recounted():
         .join(Directive).switch(Recipient).join(School)
         .where(Directive.status == "published", ACT)
         .group_by(Recipient.school, School.level, School.commune).tuples()}
-    days = {(d, _as_date(day)): int(n) for d, day, n in _days_counted().tuples()}
+    days = {(d, as_day(day)): int(n) for d, day, n in _days_counted().tuples()}
     return {"directives": directives, "schools": schools, "groups": _groups(schools),
             "days": days}
 
-
-def _as_date(day):
-    """A day as SQL's date() gave it: a date, a datetime (peewee converting SQLite's text as
-    the timestamp it came from) or text."""
-    if isinstance(day, dt.datetime):
-        return day.date()
-    return day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
 
 
 def kept():

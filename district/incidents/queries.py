@@ -266,18 +266,15 @@ def row_facts(user, incidents, now=None, forms=False):
     return incidents
 
 
-def _status_tallies():
+def _status_tallies(dimension):
     return (IncidentTally.select(IncidentTally.key, fn.SUM(IncidentTally.n))
-            .where(IncidentTally.dimension == "status").group_by(IncidentTally.key))
+            .where(IncidentTally.dimension == dimension).group_by(IncidentTally.key))
 
 
-# The kept counts by status, asked by the officer's list and home page on every visit: its SQL
-# is built once (db.Prepared). Of one category or severity: the statuses counted per value.
-STATUS_TALLIES = Prepared(_status_tallies)
-CROSSED_TALLIES = Prepared(
-    lambda dimension: IncidentTally.select(IncidentTally.key, fn.SUM(IncidentTally.n))
-    .where(IncidentTally.dimension == dimension).group_by(IncidentTally.key),
-    dimension="~crossed~")
+# The kept counts by status (dimension "status"), or of one category or severity (its crossed
+# dimension, tallies.crossed), asked by the officer's list and home page on every visit: its SQL
+# is built once (db.Prepared).
+STATUS_TALLIES = Prepared(_status_tallies, dimension="~dimension~")
 _CROSSED_VALUES = {"category": CATEGORY_LABELS, "severity": SEVERITY_LABELS}
 
 # What narrows the list without being a filter of its rows.
@@ -292,9 +289,9 @@ def counters(user, args=None):
     unfiltered = not any(v for k, v in args.items() if k not in NOT_FILTERS)
     names = _slotted(user, args, with_status=False)
     if unfiltered and access.sees_every_incident(user):
-        rows = STATUS_TALLIES.rows().fetchall()
+        rows = STATUS_TALLIES.rows(dimension="status").fetchall()
     elif names in (("category",), ("severity",)) and args[names[0]] in _CROSSED_VALUES[names[0]]:
-        rows = CROSSED_TALLIES.rows(
+        rows = STATUS_TALLIES.rows(
             dimension=tallies.crossed(names[0], args[names[0]])).fetchall()
     elif names is not None:
         rows = (_office_statement("counts", None, names)
