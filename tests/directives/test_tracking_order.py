@@ -112,3 +112,44 @@ def test_each_state_filter_finds_the_receipts_in_that_state(app, district, make_
     shown = {s for (s,) in Recipient.select(queries.state_expr(today))
              .join(Directive, on=(Recipient.directive == Directive.id)).tuples()}
     assert shown == set(STATES), "every state appears in this test's receipts"
+
+
+def test_a_known_deadline_gives_the_same_states_and_order(app, district, make_directive,
+                                                          today):
+    """For one directive whether its deadline is past is known before the query
+    (queries.is_overdue): the state filter and sort written with it select and order exactly
+    as those comparing the deadline in SQL, past due or not, published or withdrawn. A wrong
+    branch (a state that cannot occur while overdue, or the reverse) fails it."""
+    past_due = build(district, make_directive, today, 12)
+    due_today = make_directive(deadline=today, issued_on=today - dt.timedelta(days=2))
+    withdrawn = make_directive(deadline=today - dt.timedelta(days=5),
+                               issued_on=today - dt.timedelta(days=9))
+    Directive.update(status="withdrawn").where(Directive.id == withdrawn.id).execute()
+    ids = [r.id for r in Recipient.select(Recipient.id).order_by(Recipient.id)]
+    Recipient.update(purpose="info").where(Recipient.id.in_(ids[::5])).execute()
+    Recipient.update(first_read_at=clock.utcnow()).where(Recipient.id.in_(ids[2::3])).execute()
+    Recipient.update(acknowledged_at=clock.utcnow(), ack_late=True).where(
+        Recipient.id.in_(ids[1::7])).execute()
+    seen = set()
+    for directive in (past_due, due_today, withdrawn):
+        directive = Directive.get_by_id(directive.id)
+        overdue = queries.is_overdue(directive, today)
+        assert overdue == (directive.id == past_due.id)
+
+        def receipts(condition, directive_id=directive.id):
+            return [r.id for r in Recipient.select(Recipient.id)
+                    .join(Directive, on=(Recipient.directive == Directive.id))
+                    .where(Recipient.directive == directive_id, condition)
+                    .order_by(Recipient.id)]
+
+        for state in STATES:
+            known = receipts(queries.state_is(state, today, overdue))
+            assert known == receipts(queries.state_expr(today) == state), (directive.id, state)
+            if known:
+                seen.add((overdue, state))
+        ranks = (Recipient.select(Recipient.id, queries.state_rank(today, overdue).alias("known"),
+                                  queries.state_rank(today).alias("compared"))
+                 .join(Directive, on=(Recipient.directive == Directive.id))
+                 .where(Recipient.directive == directive.id).dicts())
+        assert all(r["known"] == r["compared"] for r in ranks), directive.id
+    assert {(True, "overdue"), (False, "read"), (False, "unread")} <= seen
