@@ -23,12 +23,11 @@ import http.client
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from bench import build
-from bench.http import FLOOR, Server, chosen, key_pages, scale_settings, sign_in
+from bench.http import FLOOR, Server, app_environment, chosen, key_pages, scale_settings, signed_in
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "3")))
@@ -101,22 +100,13 @@ def main():
     pages = chosen(key_pages(world))
     if os.environ.get("BENCH_FLOOR", "1") != "0":
         pages = FLOOR + pages
-    from bench.data import PASSWORD
-
     postgres = build.is_postgres_url(url)
-    instance = str(Path(tempfile.gettempdir()) / "district-bench" / "instance")
     one_worker = {"BENCH_WORKERS": "1"}
-    app_env = {"DATABASE_URL": url, "SECRET_KEY": "bench-cpu", "RATELIMIT_ENABLED": "0",
-               "INSTANCE_PATH": instance, "UPLOAD_DIR": f"{instance}/uploads",
-               "SESSION_IDLE_MINUTES": "600", "SESSION_MAX_HOURS": "24", **one_worker}
     reference = Server("reference", "bench.reference:app", one_worker, "/")
-    application = Server("app", "app:app", app_env, "/healthz")
+    application = Server("app", "app:app", {**app_environment(url), **one_worker}, "/healthz")
     rows = []
     try:
-        cookies = {None: None}
-        for _label, username, _path in pages:
-            if username not in cookies:
-                cookies[username] = sign_in(application.base, username, PASSWORD)
+        cookies = signed_in(application, pages)
         print(f"# {scale}: {world['summary']}", flush=True)
         print(f"# one gunicorn sync worker each; {REQUESTS} requests in turn per measure, "
               f"median of {ROUNDS} rounds", flush=True)

@@ -193,6 +193,15 @@ def resident_mb(pid):
     return None
 
 
+def app_environment(url):
+    """The application's environment under the benchmarks: the bench database, a fixed secret,
+    no rate limit, sessions that outlast a run, an instance folder of its own."""
+    instance = str(Path(tempfile.gettempdir()) / "district-bench" / "instance")
+    return {"DATABASE_URL": url, "SECRET_KEY": "bench-http", "RATELIMIT_ENABLED": "0",
+            "INSTANCE_PATH": instance, "UPLOAD_DIR": f"{instance}/uploads",
+            "SESSION_IDLE_MINUTES": "600", "SESSION_MAX_HOURS": "24"}
+
+
 # --- HTTP as a signed-in user -------------------------------------------------------------------
 
 
@@ -232,6 +241,18 @@ def sign_in(base, username, password):
     if "session=" not in cookie:
         raise SystemExit(f"signing in as {username}: no session cookie")
     return cookie
+
+
+def signed_in(server, pages):
+    """{username: the Cookie header of a session} of every user of `pages` ((label, username,
+    path)), each signed in once through `server`'s form; None (no session) for None."""
+    from bench.data import PASSWORD
+
+    cookies = {None: None}
+    for _label, username, _path in pages:
+        if username not in cookies:
+            cookies[username] = sign_in(server.base, username, PASSWORD)
+    return cookies
 
 
 # --- Load ---------------------------------------------------------------------------------------
@@ -302,22 +323,14 @@ def main():
     pages = chosen(key_pages(world))
     if os.environ.get("BENCH_FLOOR", "1") != "0":
         pages = FLOOR + pages
-    from bench.data import PASSWORD
 
-    instance = str(Path(tempfile.gettempdir()) / "district-bench" / "instance")
-    app_env = {"DATABASE_URL": url, "SECRET_KEY": "bench-http", "RATELIMIT_ENABLED": "0",
-               "INSTANCE_PATH": instance, "UPLOAD_DIR": f"{instance}/uploads",
-               "SESSION_IDLE_MINUTES": "600", "SESSION_MAX_HOURS": "24"}
     print("# counting SQL statements per page (in-process) ...", flush=True)
     statements = sql_counts(url, pages)
     reference = Server("reference", "bench.reference:app", {}, "/")
-    application = Server("app", "app:app", app_env, "/healthz")
+    application = Server("app", "app:app", app_environment(url), "/healthz")
     rows, failures = [], []
     try:
-        cookies = {None: None}
-        for _label, username, _path in pages:
-            if username not in cookies:
-                cookies[username] = sign_in(application.base, username, PASSWORD)
+        cookies = signed_in(application, pages)
         print(f"# {scale}: {world['summary']}", flush=True)
         print(f"# wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s; gunicorn 2 sync workers; "
               f"each page right after the reference", flush=True)
