@@ -597,9 +597,10 @@ def _tracking_given(filters):
 
 
 def _tracking_filtered(query, directive_id, given, today=None, overdue=None):
-    """`query` of receipts (joined to Directive and School) narrowed and ordered by the
-    filters `_tracking_given` kept; `overdue`: whether the directive is, when known
-    (`is_overdue`: its state filter and sort then compare no deadline)."""
+    """`query` of receipts (joined to School, and to Directive unless `overdue` is known)
+    narrowed and ordered by the filters `_tracking_given` kept; `overdue`: whether the
+    directive is, when known (`is_overdue`: its state filter and sort then compare no
+    deadline)."""
     query = query.where(Recipient.directive == directive_id)
     if "state" in given:
         query = query.where(state_is(given["state"], today, overdue))
